@@ -1,0 +1,98 @@
+"""Check kinds: the vocabulary rule files use in ``[check] kind = "..."``.
+
+Each kind is a class registered under its name.  It declares the parameters
+it accepts (name -> type); the loader rejects unknown or mistyped parameters
+with the rule file's line.  ``compile`` runs once per process per rule
+(patterns, tables); ``run`` yields :class:`Finding` objects for one document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from reportlint.context import LintContext
+from reportlint.diagnostics import Edit
+from reportlint.rules import Rule, RuleError
+
+KINDS: dict[str, type[Check]] = {}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a check found: a range of the document, message values and optional edits."""
+
+    start: int
+    end: int
+    values: dict[str, Any] = field(default_factory=dict)
+    edits: tuple[Edit, ...] = ()
+    severity: str | None = None  # a kind may lower/raise one finding's severity (e.g. "info")
+
+
+class Check:
+    """Base class of all check kinds."""
+
+    kind: ClassVar[str]
+    params: ClassVar[dict[str, type | tuple[type, ...]]] = {}
+    required: ClassVar[tuple[str, ...]] = ()
+    # Which scopes the kind supports; None = any.
+    scopes: ClassVar[frozenset[str] | None] = None
+
+    rule: Rule
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "kind" in cls.__dict__:
+            KINDS[cls.kind] = cls
+
+    def fail(self, key: str, message: str) -> RuleError:
+        return RuleError(self.rule.path, self.rule.key_line(f"check.{key}"), message)
+
+    def compile(self, params: dict[str, Any]) -> None:  # pragma: no cover - overridden
+        """Validate and prepare the parameters."""
+
+    def run(self, ctx: LintContext) -> Iterator[Finding]:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def validate(self) -> None:
+        params = self.rule.params
+        for key, value in params.items():
+            if key not in self.params:
+                raise self.fail(key, f"unknown parameter '{key}' for kind '{self.kind}'")
+            if not isinstance(value, self.params[key]):
+                raise self.fail(key, f"parameter '{key}' has the wrong type")
+        for key in self.required:
+            if key not in params:
+                raise RuleError(
+                    self.rule.path,
+                    self.rule.key_line("check.kind"),
+                    f"kind '{self.kind}' needs parameter '{key}'",
+                )
+        if self.scopes is not None and self.rule.scope.name not in self.scopes:
+            raise RuleError(
+                self.rule.path,
+                self.rule.key_line("scope"),
+                f"kind '{self.kind}' does not support scope '{self.rule.scope.name}'",
+            )
+
+
+def compile_check(rule: Rule) -> Check:
+    _load_builtin_kinds()
+    cls = KINDS.get(rule.check_kind)
+    if cls is None:
+        raise RuleError(
+            rule.path,
+            rule.key_line("check.kind"),
+            f"unknown check kind '{rule.check_kind}' (known: {', '.join(sorted(KINDS))})",
+        )
+    instance = cls.__new__(cls)
+    instance.rule = rule
+    instance.validate()
+    instance.compile(rule.params)
+    return instance
+
+
+def _load_builtin_kinds() -> None:
+    # Importing the modules registers their classes.
+    from reportlint.checks import citation, expression, outline_checks, text  # noqa: F401

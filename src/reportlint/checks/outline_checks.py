@@ -1,0 +1,271 @@
+"""Kinds that look at the outline: ``section`` (a part must exist / must contain
+terms), ``sequence`` (ordinals run 1, 2, 3 … per parent; enumerators keep one
+word), ``heading-marker`` (GB/T 9704 marker forms) and ``broken-line``
+(sentences broken across lines by extraction)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import regex
+
+from reportlint.checks import Check, Finding
+from reportlint.checks.text import REGEX_TIMEOUT, literal_alternation, report_location
+from reportlint.context import LintContext
+from reportlint.diagnostics import Edit
+from reportlint.numerals import canonical_marker, to_chinese
+from reportlint.outline import Heading, Section
+from reportlint.rules import compile_pattern
+
+DOCUMENT_ONLY = frozenset({"document"})
+
+
+class SectionCheck(Check):
+    """A part of the report (``part`` from pack.toml, or heading ``aliases``) must exist;
+    with ``contains``/``contains_pattern`` each matching section must also mention them
+    (in its heading, body or either: ``where``).  ``if_heading`` limits the contains
+    check to sections whose heading matches; ``unless_heading`` skips those that do."""
+
+    kind = "section"
+    scopes = DOCUMENT_ONLY
+    params = {
+        "part": str,
+        "aliases": list,
+        "level": int,
+        "contains": list,
+        "contains_pattern": str,
+        "where": str,
+        "if_heading": str,
+        "unless_heading": str,
+    }
+
+    def compile(self, params: dict[str, Any]) -> None:
+        pack = self.rule.pack
+        if "part" in params:
+            if params["part"] not in pack.parts:
+                raise self.fail("part", f"unknown part '{params['part']}' (pack.toml: {sorted(pack.parts)})")
+            part = pack.parts[params["part"]]
+            self.pattern = part.pattern
+            self.level = params.get("level", part.level)
+            self.label = part.label
+        elif params.get("aliases"):
+            self.pattern = compile_pattern(self.rule, "check.aliases", "|".join(f"(?:{a})" for a in params["aliases"]))
+            self.level = params.get("level")
+            self.label = params["aliases"][0]
+        else:
+            raise self.fail("kind", "section needs 'part' or 'aliases'")
+        contains = params.get("contains_pattern")
+        if contains is None and params.get("contains"):
+            contains = literal_alternation(params["contains"])
+        self.contains = compile_pattern(self.rule, "check.contains", contains) if contains else None
+        self.where = params.get("where", "any")
+        if self.where not in ("any", "heading", "body"):
+            raise self.fail("where", "'where' must be 'any', 'heading' or 'body'")
+        self.if_heading = compile_pattern(self.rule, "check.if_heading", params["if_heading"]) if "if_heading" in params else None
+        self.unless_heading = (
+            compile_pattern(self.rule, "check.unless_heading", params["unless_heading"])
+            if "unless_heading" in params
+            else None
+        )
+
+    def run(self, ctx: LintContext) -> Iterator[Finding]:
+        sections = ctx.matching_sections(self.pattern, self.level)
+        values = {"part": self.label}
+        if self.contains is None:
+            if not sections:
+                start, end = report_location(ctx, [], "title")
+                yield Finding(start, end, values)
+            return
+        for section in sections:
+            heading = section.heading
+            assert heading is not None
+            if self.if_heading is not None and not self.if_heading.search(heading.title):
+                continue
+            if self.unless_heading is not None and self.unless_heading.search(heading.title):
+                continue
+            if self.where == "heading":
+                start, end = heading.start, heading.title_end
+            elif self.where == "body":
+                start, end = section.body_start, section.end
+            else:
+                start, end = section.start, section.end
+            if self.contains.search(ctx.text, start, end, timeout=REGEX_TIMEOUT):
+                continue
+            yield Finding(heading.start, heading.title_end, {**values, "heading": heading.title})
+
+
+def _children_by_level(section: Section, level: int) -> list[Heading]:
+    return [c.heading for c in section.children if c.heading is not None and c.heading.level == level]
+
+
+class Sequence(Check):
+    """Ordinals of one heading ``level`` under each parent (``target = "headings"``), or of
+    inline enumerators 一是/二是 in each run (``target = "enumerations"``), must run
+    1, 2, 3 … with no gap or repeat (``aspect = "order"``); enumerators of one run must
+    use one word, 一是…二是 not 一是…二要 (``aspect = "word"``)."""
+
+    kind = "sequence"
+    scopes = DOCUMENT_ONLY
+    params = {"target": str, "level": int, "aspect": str}
+    required = ("target",)
+
+    def compile(self, params: dict[str, Any]) -> None:
+        self.target = params["target"]
+        if self.target not in ("headings", "enumerations"):
+            raise self.fail("target", "'target' must be 'headings' or 'enumerations'")
+        self.level = params.get("level")
+        if self.level is not None and self.level not in (1, 2, 3, 4):
+            raise self.fail("level", "'level' must be 1–4")
+        self.aspect = params.get("aspect", "order")
+        if self.aspect not in ("order", "word", "nesting"):
+            raise self.fail("aspect", "'aspect' must be 'order', 'word' or 'nesting'")
+        if self.aspect == "word" and self.target != "enumerations":
+            raise self.fail("aspect", "aspect 'word' applies to enumerations")
+        if self.aspect == "nesting" and self.target != "headings":
+            raise self.fail("aspect", "aspect 'nesting' applies to headings")
+
+    def run(self, ctx: LintContext) -> Iterator[Finding]:
+        if self.target == "headings" and self.aspect == "nesting":
+            yield from self._nesting(ctx)
+        elif self.target == "headings":
+            yield from self._headings(ctx)
+        elif self.aspect == "order":
+            yield from self._enumeration_order(ctx)
+        else:
+            yield from self._enumeration_words(ctx)
+
+    def _headings(self, ctx: LintContext) -> Iterator[Finding]:
+        levels = (self.level,) if self.level else (1, 2, 3, 4)
+        for section in ctx.outline.root.walk():
+            for level in levels:
+                previous = 0
+                for heading in _children_by_level(section, level):
+                    expected = previous + 1
+                    if heading.ordinal != expected:
+                        yield self._finding(heading, expected, previous)
+                    previous = heading.ordinal
+
+    def _nesting(self, ctx: LintContext) -> Iterator[Finding]:
+        """A heading two levels below its parent (一、 then 1. with no （一）)."""
+        for section in ctx.outline.sections():
+            parent = section.parent
+            heading = section.heading
+            assert heading is not None
+            if parent is not None and parent.level >= 1 and heading.level > parent.level + 1:
+                skipped = canonical_marker(parent.level + 1, 1)
+                values = {"found": heading.marker, "parent": parent.heading.marker if parent.heading else "", "skipped": skipped}
+                yield Finding(heading.start, heading.marker_end, values)
+
+    def _finding(self, heading: Heading, expected: int, previous: int) -> Finding:
+        level = heading.level
+        problem = "重复" if heading.ordinal == previous else ("缺少" if heading.ordinal > expected else "顺序错误")
+        values = {
+            "found": heading.marker,
+            "expected": canonical_marker(level, expected),
+            "problem": problem,
+        }
+        return Finding(heading.start, heading.marker_end, values)
+
+    def _enumeration_order(self, ctx: LintContext) -> Iterator[Finding]:
+        for run in ctx.outline.enumerations:
+            previous = 0
+            for item in run:
+                expected = previous + 1
+                if item.ordinal != expected:
+                    problem = "重复" if item.ordinal == previous else ("缺少" if item.ordinal > expected else "顺序错误")
+                    values = {
+                        "found": item.marker,
+                        "expected": to_chinese(expected) + item.word,
+                        "problem": problem,
+                    }
+                    yield Finding(item.start, item.end, values)
+                previous = item.ordinal
+
+    def _enumeration_words(self, ctx: LintContext) -> Iterator[Finding]:
+        for run in ctx.outline.enumerations:
+            if len(run) < 2:
+                continue
+            word = run[0].word
+            for item in run[1:]:
+                if item.word != word:
+                    right = to_chinese(item.ordinal) + word
+                    values = {"found": item.marker, "expected": right, "first": run[0].marker}
+                    yield Finding(item.start, item.end, values, (Edit(item.start, item.end, right),))
+
+
+class HeadingMarker(Check):
+    """Heading markers must be written as GB/T 9704—2012 7.3.3 says: 一、 （一） 1. （1）.
+    The fix rewrites the marker (and drops spaces after it)."""
+
+    kind = "heading-marker"
+    scopes = DOCUMENT_ONLY
+    params = {"levels": list}
+
+    def compile(self, params: dict[str, Any]) -> None:
+        self.levels = set(params.get("levels", [1, 2, 3, 4]))
+
+    def run(self, ctx: LintContext) -> Iterator[Finding]:
+        for heading in ctx.outline.headings:
+            if heading.level not in self.levels:
+                continue
+            after = heading.marker_end
+            while after < heading.title_start and ctx.text[after] in " \t\u3000":
+                after += 1
+            if heading.well_formed and after == heading.marker_end:
+                continue
+            values = {"found": ctx.text[heading.start : after], "expected": heading.canonical}
+            edit = Edit(heading.start, after, heading.canonical)
+            yield Finding(heading.start, heading.marker_end, values, (edit,))
+
+
+SENTENCE_END = regex.compile(r"[。！？；：…”’」』）)】]\s*$")
+
+
+class BrokenLine(Check):
+    """A sentence broken across lines (PDF/Word extraction): the line stops mid-sentence and
+    the paragraph goes on after a line break.  The fix joins the two lines."""
+
+    kind = "broken-line"
+    scopes = DOCUMENT_ONLY
+    params: dict[str, type | tuple[type, ...]] = {}
+
+    def compile(self, params: dict[str, Any]) -> None:
+        pass
+
+    def run(self, ctx: LintContext) -> Iterator[Finding]:
+        doc = ctx.doc
+        for paragraph in ctx.outline.paragraphs:
+            for before, after in zip(paragraph.lines, paragraph.lines[1:], strict=False):
+                end = doc.line_end(before)
+                text_before = doc.line_text(before).rstrip()
+                end = doc.line_start(before) + len(text_before)
+                next_text = doc.line_text(after)
+                next_start = doc.line_start(after) + len(next_text) - len(next_text.lstrip())
+                values = {
+                    "next_line": after,
+                    "joined": text_before[-4:] + next_text.strip()[:4],
+                }
+                yield Finding(max(end - 1, 0), end, values, (Edit(end, next_start, ""),))
+
+
+class HeadingPunctuation(Check):
+    """A stand-alone heading line should not end with 。；，: (run-in headings, whose body
+    follows on the same line, are fine).  The fix removes the mark."""
+
+    kind = "heading-punctuation"
+    scopes = DOCUMENT_ONLY
+    params = {"marks": str}
+
+    def compile(self, params: dict[str, Any]) -> None:
+        self.marks = params.get("marks", "。；，,;")
+
+    def run(self, ctx: LintContext) -> Iterator[Finding]:
+        for heading in ctx.outline.headings:
+            if heading.run_in:
+                continue
+            tail = ctx.text[heading.title_end : ctx.doc.line_end(heading.line)]
+            stripped = tail.rstrip()
+            if stripped and all(ch in self.marks for ch in stripped):
+                start = heading.title_end
+                yield Finding(start, start + len(stripped), {"mark": stripped}, (Edit(start, start + len(stripped), ""),))

@@ -1,0 +1,309 @@
+"""Text kinds: ``require`` (terms must appear), ``forbid`` (a pattern must not
+appear) and ``substitute`` (a wrong -> right table, with fixes)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import regex
+
+from reportlint.checks import Check, Finding
+from reportlint.context import LintContext, Span
+from reportlint.diagnostics import Edit
+from reportlint.rules import compile_pattern
+
+REGEX_TIMEOUT = 2.0  # seconds; a catastrophic pattern must not hang a run
+
+
+def literal_alternation(terms: list[str]) -> str:
+    """One regex matching any of ``terms``, longest first so the longest wins."""
+    return "|".join(regex.escape(t) for t in sorted(set(terms), key=len, reverse=True))
+
+
+class MatcherMixin(Check):
+    """Shared matching: ``pattern``/``terms``, ``allow`` list, ``skip_inside``, ``word``."""
+
+    pattern: regex.Pattern[str]
+    allow: regex.Pattern[str] | None
+
+    def compile_matcher(self, params: dict[str, Any], terms_key: str = "terms") -> None:
+        if "pattern" in params and terms_key in params:
+            raise self.fail("pattern", f"give either 'pattern' or '{terms_key}', not both")
+        if "pattern" in params:
+            self.pattern = compile_pattern(self.rule, "check.pattern", params["pattern"])
+        elif params.get(terms_key):
+            self.pattern = regex.compile(literal_alternation(params[terms_key]))
+        else:
+            raise self.fail("kind", f"kind '{self.kind}' needs 'pattern' or '{terms_key}'")
+        allow = params.get("allow", [])
+        self.allow = (
+            compile_pattern(self.rule, "check.allow", "|".join(f"(?:{a})" for a in allow))
+            if allow
+            else None
+        )
+        self.skip_inside = tuple(params.get("skip_inside", ()))
+        for region in self.skip_inside:
+            if region not in ("book", "quote"):
+                raise self.fail("skip_inside", "skip_inside takes 'book' (《》) and/or 'quote' (“”)")
+        self.word = bool(params.get("word", False))
+
+    def allowed_spans(self, ctx: LintContext) -> list[tuple[int, int]]:
+        if self.allow is None:
+            return []
+        return [m.span() for m in self.allow.finditer(ctx.text, timeout=REGEX_TIMEOUT)]
+
+    def matches(self, ctx: LintContext, spans: list[Span]) -> Iterator[regex.Match[str]]:
+        allowed = self.allowed_spans(ctx)
+        words = self.rule.pack.words
+        for span in spans:
+            for match in self.pattern.finditer(ctx.text, span.start, span.end, timeout=REGEX_TIMEOUT):
+                start, end = match.span()
+                if start == end:
+                    continue
+                if any(a <= start and end <= b for a, b in allowed):
+                    continue
+                if any(ctx.inside(region, start, end) for region in self.skip_inside):
+                    continue
+                if self.word and not ctx.is_word(start, end, words):
+                    continue
+                yield match
+
+
+def report_location(ctx: LintContext, spans: list[Span], at: str) -> tuple[int, int]:
+    """Where to put a finding about something missing: a section heading, the title, or
+    the first non-empty line of the document."""
+    if at == "scope" and spans and spans[0].section is not None:
+        heading = spans[0].section.heading
+        assert heading is not None
+        return heading.start, heading.title_end
+    if at == "scope" and spans:
+        return spans[0].start, spans[0].start
+    outline = ctx.outline
+    if outline.title:
+        return outline.title_start, outline.title_end
+    for line in range(1, ctx.doc.line_count + 1):
+        text = ctx.doc.line_text(line)
+        if text.strip():
+            start = ctx.doc.line_start(line) + len(text) - len(text.lstrip())
+            return start, ctx.doc.line_end(line)
+    return 0, 0
+
+
+class Require(MatcherMixin):
+    """Terms that must appear in the scope: ``any`` of them, ``all`` of them, a ``pattern``,
+    or the report year's entry ``by_year`` in pack.toml's ``[years.YYYY]`` table."""
+
+    kind = "require"
+    params = {
+        "any": list,
+        "all": list,
+        "pattern": str,
+        "by_year": str,
+        "word": bool,
+        "min": int,
+        "at": str,
+        "allow": list,
+        "skip_inside": list,
+        "unless": str,
+    }
+
+    def compile(self, params: dict[str, Any]) -> None:
+        self.unless = compile_pattern(self.rule, "check.unless", params["unless"]) if "unless" in params else None
+        given = [k for k in ("any", "all", "pattern", "by_year") if k in params]
+        if len(given) != 1:
+            raise self.fail("kind", "require needs exactly one of 'any', 'all', 'pattern', 'by_year'")
+        self.mode = given[0]
+        self.terms: list[str] = params.get("any") or params.get("all") or []
+        if self.mode != "by_year":
+            self.compile_matcher(params, "any" if self.mode == "any" else "all")
+        self.min = params.get("min", 1)
+        self.at = params.get("at", "scope" if self.rule.scope.is_section else "title")
+        if self.at not in ("scope", "title"):
+            raise self.fail("at", "'at' must be 'scope' or 'title'")
+
+    def year_entries(self, ctx: LintContext) -> list[tuple[str, regex.Pattern[str]]] | None:
+        """(label, pattern) of each term the report year's table asks for; None if unknown."""
+        years = self.rule.pack.settings.get("years", {})
+        year = ctx.report_year
+        entry = years.get(str(year)) if year is not None else None
+        if entry is None:
+            return None  # unknown year: skip rather than guess
+        items = []
+        for item in entry.get(self.rule.params["by_year"], []):
+            if isinstance(item, dict):
+                items.append((item["label"], regex.compile(item.get("pattern", regex.escape(item["label"])))))
+            else:
+                items.append((item, regex.compile(regex.escape(item))))
+        return items
+
+    def missing_year_terms(self, ctx: LintContext, spans: list[Span]) -> list[str] | None:
+        entries = self.year_entries(ctx)
+        if entries is None:
+            return None
+        texts = [ctx.text[s.start : s.end] for s in spans]
+        return [label for label, pattern in entries if not any(pattern.search(t) for t in texts)]
+
+    def run(self, ctx: LintContext) -> Iterator[Finding]:
+        spans = ctx.spans(self.rule.scope, self.rule.pack)
+        if not spans:
+            return
+        if self.unless is not None and any(
+            self.unless.search(ctx.text, s.start, s.end, timeout=REGEX_TIMEOUT) for s in spans
+        ):
+            return
+        if self.mode == "by_year":
+            missing = self.missing_year_terms(ctx, spans)
+            if not missing:
+                return
+            values: dict[str, Any] = {"missing": "、".join(missing)}
+        elif self.mode == "all":
+            found = {m.group() for m in self.matches(ctx, spans)}
+            missing = [t for t in self.terms if t not in found]
+            if not missing:
+                return
+            values = {"missing": "、".join(missing), "terms": "、".join(self.terms)}
+        else:
+            count = sum(1 for _ in self.matches(ctx, spans))
+            if count >= self.min:
+                return
+            values = {"terms": "、".join(self.terms), "count": count}
+        start, end = report_location(ctx, spans, self.at)
+        if spans[0].section is not None and spans[0].section.heading is not None:
+            values["heading"] = spans[0].section.title
+        yield Finding(start, end, values)
+
+
+class Forbid(MatcherMixin):
+    """A ``pattern`` (or any of ``terms``) must not appear; ``fix`` is a replacement
+    template (``\\g<name>`` and ``\\1`` refer to groups)."""
+
+    kind = "forbid"
+    params = {
+        "pattern": str,
+        "terms": list,
+        "allow": list,
+        "skip_inside": list,
+        "word": bool,
+        "fix": str,
+        "fix_map": dict,
+        "max": int,
+        "unless_before": str,
+    }
+
+    def compile(self, params: dict[str, Any]) -> None:
+        self.compile_matcher(params)
+        self.template = params.get("fix")
+        self.fix_map = params.get("fix_map")
+        if self.template is not None and self.fix_map is not None:
+            raise self.fail("fix_map", "give either 'fix' or 'fix_map', not both")
+        self.max = params.get("max")
+        self.unless_before = (
+            compile_pattern(self.rule, "check.unless_before", params["unless_before"])
+            if "unless_before" in params
+            else None
+        )
+        if self.template is not None:
+            try:
+                self.pattern.sub(self.template, "")
+            except (regex.error, IndexError) as exc:
+                raise self.fail("fix", f"bad fix template: {exc}") from None
+
+    def run(self, ctx: LintContext) -> Iterator[Finding]:
+        spans = ctx.spans(self.rule.scope, self.rule.pack)
+        # ``unless_before``: a match is fine once the pattern has occurred earlier
+        # (e.g. a bare 总书记 after 习近平总书记 has been written out once).
+        first_allowed = len(ctx.text) + 1
+        if self.unless_before is not None:
+            found = self.unless_before.search(ctx.text, timeout=REGEX_TIMEOUT)
+            first_allowed = found.end() if found else first_allowed
+        count = 0
+        for match in self.matches(ctx, spans):
+            if match.start() >= first_allowed:
+                continue
+            if self.max is not None and count >= self.max:
+                return
+            count += 1
+            values = {k: v or "" for k, v in match.groupdict().items()}
+            values["match"] = match.group()
+            edits: tuple[Edit, ...] = ()
+            replacement = None
+            if self.template is not None:
+                replacement = match.expand(self.template)
+            elif self.fix_map is not None:
+                replacement = "".join(self.fix_map.get(ch, ch) for ch in match.group())
+            if replacement is not None:
+                values["fix"] = replacement
+                edits = (Edit(match.start(), match.end(), replacement),)
+            yield Finding(match.start(), match.end(), values, edits)
+
+
+@dataclass(frozen=True)
+class Pair:
+    wrong: str
+    right: str
+    note: str = ""
+    severity: str | None = None
+
+
+class Substitute(MatcherMixin):
+    """A wrong -> right table, inline (``pairs``) or from a TSV data file (``table``,
+    optionally filtered by its ``rule`` column with ``table_rule``); the TSV's
+    ``allow`` rows join the allow list."""
+
+    kind = "substitute"
+    params = {
+        "pairs": list,
+        "table": str,
+        "table_rule": list,
+        "allow": list,
+        "skip_inside": list,
+        "word": bool,
+        "fix": bool,
+    }
+
+    def compile(self, params: dict[str, Any]) -> None:
+        pairs: list[Pair] = []
+        allow = list(params.get("allow", []))
+        for item in params.get("pairs", []):
+            if not isinstance(item, dict) or not {"wrong", "right"} <= set(item):
+                raise self.fail("pairs", "each pair needs 'wrong' and 'right'")
+            pairs.append(Pair(item["wrong"], item["right"], item.get("note", ""), item.get("severity")))
+        if "table" in params:
+            table_pairs, table_allow = self.read_table(params["table"], params.get("table_rule"))
+            pairs.extend(table_pairs)
+            allow.extend(regex.escape(a) for a in table_allow)
+        if not pairs:
+            raise self.fail("kind", "substitute needs 'pairs' or a 'table' with rows")
+        self.pairs = {p.wrong: p for p in pairs}
+        self.compile_matcher({**params, "terms": list(self.pairs), "allow": allow})
+        self.fixable = params.get("fix", True)
+
+    def read_table(self, name: str, rules: list[str] | None) -> tuple[list[Pair], list[str]]:
+        path = self.rule.pack.data_path(name)
+        try:
+            with path.open(encoding="utf-8", newline="") as handle:
+                rows = list(csv.DictReader(handle, delimiter="\t"))
+        except OSError as exc:
+            raise self.fail("table", f"cannot read table {path}: {exc}") from None
+        pairs, allow = [], []
+        for row in rows:
+            if rules and row.get("rule") not in rules:
+                continue
+            if row.get("action") == "allow":
+                allow.append(row["pattern"])
+            elif row.get("action") == "flag":
+                pairs.append(Pair(row["pattern"], row["suggestion"], row.get("note", ""), row.get("severity") or None))
+        return pairs, allow
+
+    def run(self, ctx: LintContext) -> Iterator[Finding]:
+        spans = ctx.spans(self.rule.scope, self.rule.pack)
+        for match in self.matches(ctx, spans):
+            pair = self.pairs[match.group()]
+            values = {"wrong": pair.wrong, "right": pair.right, "note": pair.note, "match": pair.wrong}
+            edits: tuple[Edit, ...] = ()
+            if self.fixable and " or " not in pair.right:
+                edits = (Edit(match.start(), match.end(), pair.right),)
+            yield Finding(match.start(), match.end(), values, edits, pair.severity)

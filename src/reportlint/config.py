@@ -1,0 +1,137 @@
+"""Configuration: ``[tool.reportlint]`` in pyproject.toml or a ``reportlint.toml``,
+found by walking up from the checked file; command-line options override it."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, replace
+from fnmatch import fnmatch
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from reportlint.diagnostics import Severity
+from reportlint.rules import SEVERITIES, find_key_line
+
+CONFIG_FILES = ("reportlint.toml", "pyproject.toml")
+FIELDS = {
+    "select": list,
+    "extend-select": list,
+    "ignore": list,
+    "severity": dict,
+    "rules": list,
+    "per-file-ignores": dict,
+    "profile": dict,
+    "fail-on": str,
+    "builtin-rules": bool,
+}
+PROFILE_FIELDS = {"kind": str, "province": str, "deadline": str}
+
+
+class ConfigError(Exception):
+    def __init__(self, path: Path | str, line: int, message: str) -> None:
+        super().__init__(f"{path}:{line}: {message}")
+
+
+@dataclass(frozen=True)
+class Config:
+    select: tuple[str, ...] | None = None  # None: the rules enabled by default
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: dict[str, str] = field(default_factory=dict)
+    rule_dirs: tuple[Path, ...] = ()
+    builtin_rules: bool = True
+    per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    profile: dict[str, Any] = field(default_factory=dict)
+    fail_on: str = "warning"
+    source: Path | None = None
+
+    def merged(self, **overrides: Any) -> Config:
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+    def ignored_for(self, path: str) -> tuple[str, ...]:
+        extra: list[str] = []
+        base = self.source.parent if self.source else Path.cwd()
+        for pattern, codes in self.per_file_ignores.items():
+            candidates = {path, Path(path).name}
+            try:
+                candidates.add(str(Path(path).resolve().relative_to(base.resolve())))
+            except ValueError:
+                pass
+            if any(fnmatch(c, pattern) for c in candidates):
+                extra.extend(codes)
+        return self.ignore + tuple(extra)
+
+    @property
+    def fail_severity(self) -> Severity:
+        return Severity.parse(self.fail_on)
+
+
+def _table(path: Path) -> tuple[dict[str, Any], str] | None:
+    try:
+        source = path.read_text(encoding="utf-8")
+        data = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as exc:
+        found = regex.search(r"line (\d+)", str(exc))
+        raise ConfigError(path, int(found.group(1)) if found else 1, f"invalid TOML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(path, 1, f"cannot read: {exc}") from None
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("reportlint")
+        return (table, source) if table is not None else None
+    return data, source
+
+
+def load_config(path: Path) -> Config:
+    found = _table(path)
+    if found is None:
+        return Config(source=path)
+    table, source = found
+    prefix = "tool.reportlint." if path.name == "pyproject.toml" else ""
+    for key, value in table.items():
+        line = find_key_line(source, prefix + key)
+        if key not in FIELDS:
+            raise ConfigError(path, line, f"unknown setting '{key}'")
+        if not isinstance(value, FIELDS[key]):
+            raise ConfigError(path, line, f"setting '{key}' has the wrong type")
+    for code, level in table.get("severity", {}).items():
+        if level not in SEVERITIES:
+            raise ConfigError(path, find_key_line(source, prefix + "severity." + code), f"unknown severity '{level}'")
+    profile = table.get("profile", {})
+    for key in profile:
+        if key not in PROFILE_FIELDS:
+            raise ConfigError(path, find_key_line(source, key), f"unknown profile setting '{key}'")
+    fail_on = table.get("fail-on", "warning")
+    if fail_on not in SEVERITIES:
+        raise ConfigError(path, find_key_line(source, prefix + "fail-on"), f"unknown severity '{fail_on}'")
+    return Config(
+        select=tuple(table["select"]) if "select" in table else None,
+        extend_select=tuple(table.get("extend-select", ())),
+        ignore=tuple(table.get("ignore", ())),
+        severity=dict(table.get("severity", {})),
+        rule_dirs=tuple((path.parent / d).resolve() for d in table.get("rules", ())),
+        builtin_rules=table.get("builtin-rules", True),
+        per_file_ignores={k: tuple(v) for k, v in table.get("per-file-ignores", {}).items()},
+        profile=dict(profile),
+        fail_on=fail_on,
+        source=path,
+    )
+
+
+@cache
+def find_config(directory: Path) -> Config:
+    """The nearest configuration at or above ``directory`` (a default one if none)."""
+    for folder in (directory, *directory.parents):
+        for name in CONFIG_FILES:
+            candidate = folder / name
+            if candidate.is_file():
+                config = load_config(candidate)
+                if name == "reportlint.toml" or config.source is not None and _has_table(candidate):
+                    return config
+    return Config()
+
+
+def _has_table(path: Path) -> bool:
+    return _table(path) is not None

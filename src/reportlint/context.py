@@ -1,0 +1,173 @@
+"""Everything a check needs to look at one document: text, outline, scopes,
+the report year, protected regions (inside 《》 or “”) and word boundaries."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import regex
+
+from reportlint.document import Document
+from reportlint.outline import Outline, Section, build_outline
+from reportlint.rules import Pack, Part, Scope
+from reportlint.segmentation import boundaries
+
+YEAR_IN_TEXT = regex.compile(r"(?<![0-9])(20[0-9]{2})\s*年")
+SIGNATURE_DATE = regex.compile(r"^\s*(20[0-9]{2})年([0-9]{1,2})月([0-9]{1,2})日\s*$")
+PAIRED_REGIONS = {"book": ("《", "》"), "quote": ("“", "”")}
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A range of the document a scope covers, with the section it came from."""
+
+    start: int
+    end: int
+    section: Section | None = None
+
+
+@dataclass(eq=False)
+class LintContext:
+    doc: Document
+    profile: dict[str, Any] = field(default_factory=dict)
+    _line_cuts: dict[int, frozenset[int]] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def text(self) -> str:
+        return self.doc.text
+
+    @cached_property
+    def outline(self) -> Outline:
+        return build_outline(self.doc)
+
+    # -- the report year -------------------------------------------------------------------
+    @cached_property
+    def report_year(self) -> int | None:
+        """The year under review: from the title, else the most frequent year of the opening."""
+        found = YEAR_IN_TEXT.search(self.outline.title)
+        if found:
+            return int(found.group(1))
+        opening = self.spans(Scope("opening"))
+        if not opening:
+            return None
+        years = [int(m.group(1)) for m in YEAR_IN_TEXT.finditer(self.text, opening[0].start, opening[0].end)]
+        if not years:
+            return None
+        return max(set(years), key=lambda y: (years.count(y), -years.index(y)))
+
+    @cached_property
+    def signature_date(self) -> tuple[int, int, int] | None:
+        """The 成文日期 in the last lines, as (year, month, day), if written correctly."""
+        for span in self.spans(Scope("tail")):
+            found = SIGNATURE_DATE.match(self.text, span.start, span.end)
+            if found:
+                return int(found.group(1)), int(found.group(2)), int(found.group(3))
+        return None
+
+    # -- scopes ----------------------------------------------------------------------------
+    def header_end(self) -> int:
+        lines = self.outline.header_lines
+        return self.doc.line_end(lines[-1]) if lines else 0
+
+    def part_sections(self, part: Part) -> list[Section]:
+        level = part.level
+        # A report without any level-1 heading puts its parts one level down.
+        if level == 1 and not any(h.level == 1 for h in self.outline.headings):
+            level = None
+        return self.matching_sections(part.pattern, level)
+
+    def matching_sections(self, pattern: regex.Pattern[str], level: int | None) -> list[Section]:
+        found = []
+        for section in self.outline.sections():
+            if level is not None and section.level != level:
+                continue
+            if pattern.search(section.title):
+                found.append(section)
+        return found
+
+    def scope_sections(self, scope: Scope, pack: Pack) -> list[Section]:
+        if scope.part is not None:
+            return self.part_sections(pack.parts[scope.part])
+        pattern = regex.compile("|".join(f"(?:{a})" for a in scope.aliases))
+        return self.matching_sections(pattern, scope.level)
+
+    def spans(self, scope: Scope, pack: Pack | None = None) -> list[Span]:
+        """The ranges of text a scope covers (empty when the scope is absent)."""
+        outline = self.outline
+        name = scope.name
+        if name == "document":
+            return [Span(0, len(self.text))]
+        if name == "title":
+            return [Span(outline.title_start, outline.title_end)] if outline.title else []
+        if name == "headings":
+            return [Span(h.start, h.title_end) for h in outline.headings]
+        if name == "body":
+            return [Span(self.header_end(), len(self.text))]
+        if name == "opening":
+            return self._opening()
+        if name == "tail":
+            return self._tail()
+        assert pack is not None, "section scopes need the rule's pack"
+        spans = []
+        for section in self.scope_sections(scope, pack):
+            heading = section.heading
+            assert heading is not None
+            if scope.within == "heading":
+                spans.append(Span(heading.start, heading.title_end, section))
+            elif scope.within == "body":
+                spans.append(Span(section.body_start, section.end, section))
+            else:
+                spans.append(Span(section.start, section.end, section))
+        return spans
+
+    def _opening(self) -> list[Span]:
+        first_heading = self.outline.headings[0].start if self.outline.headings else len(self.text)
+        start = self.header_end()
+        for paragraph in self.outline.paragraphs:
+            if paragraph.start >= start and paragraph.end <= first_heading:
+                return [Span(paragraph.start, paragraph.end)]
+        return []
+
+    def _tail(self, count: int = 3) -> list[Span]:
+        spans: list[Span] = []
+        header = set(self.outline.header_lines)
+        for line in range(self.doc.line_count, 0, -1):
+            if len(spans) == count:
+                break
+            if line in header:
+                break
+            if self.doc.line_text(line).strip():
+                spans.append(Span(self.doc.line_start(line), self.doc.line_end(line)))
+        return spans[::-1]
+
+    # -- regions and words -----------------------------------------------------------------
+    @cached_property
+    def _regions(self) -> dict[str, list[tuple[int, int]]]:
+        regions: dict[str, list[tuple[int, int]]] = {}
+        for name, (opening, closing) in PAIRED_REGIONS.items():
+            pattern = regex.compile(regex.escape(opening) + "[^" + opening + closing + "\n]*" + regex.escape(closing))
+            regions[name] = [(m.start(), m.end()) for m in pattern.finditer(self.text)]
+        return regions
+
+    def inside(self, region: str, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` lies inside one of the paired regions (《…》 or “…”)."""
+        spans = self._regions[region]
+        index = bisect.bisect_right(spans, (start, len(self.text) + 1)) - 1
+        return index >= 0 and spans[index][0] < start and end <= spans[index][1]
+
+    def is_word(self, start: int, end: int, words: tuple[str, ...] = ()) -> bool:
+        """Whether jieba segments ``text[start:end]`` as whole words (boundaries at both ends)."""
+        line = self.doc.line_of(start)
+        line_start = self.doc.line_start(line)
+        cuts = self._line_cuts.get(line)
+        if cuts is None:
+            cuts = boundaries(self.doc.line_text(line), words)
+            self._line_cuts[line] = cuts
+        return (start - line_start) in cuts and (end - line_start) in cuts
+
+    def lines_in(self, start: int, end: int) -> Iterator[int]:
+        return iter(range(self.doc.line_of(start), self.doc.line_of(max(start, end - 1)) + 1))

@@ -1,0 +1,140 @@
+"""The engine: load rules once, select them by configuration, run them over a
+Document and turn findings into sorted, deterministic Diagnostics."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from reportlint.config import Config
+from reportlint.context import LintContext
+from reportlint.diagnostics import Diagnostic, Fix, Severity
+from reportlint.document import Document
+from reportlint.resources import builtin_rules_dir
+from reportlint.rules import Pack, Rule, load_packs
+
+KIND_BY_TITLE = (
+    (regex.compile(r"(?:镇|乡|街道|苏木)(?:人民政府|党委|办事处)?(?:关于|20\d\d|$)"), "乡镇街道"),
+    (regex.compile(r"人民政府(?:关于|20\d\d|$)|政府(?:关于|20\d\d)"), "政府"),
+)
+
+
+class _Values(dict):  # type: ignore[type-arg]
+    """Message values; an unknown placeholder renders as itself instead of failing."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def render(message: str, values: dict[str, Any]) -> str:
+    return string.Formatter().vformat(message, (), _Values(values))
+
+
+@dataclass(eq=False)
+class RuleSet:
+    packs: list[Pack]
+
+    @property
+    def rules(self) -> list[Rule]:
+        return [rule for pack in self.packs for rule in pack.rules]
+
+    def by_code(self, code: str) -> Rule | None:
+        return next((r for r in self.rules if r.code == code), None)
+
+    def select(self, config: Config, path: str = "") -> list[Rule]:
+        ignore = config.ignored_for(path) if path else config.ignore
+        chosen = []
+        for rule in self.rules:
+            explicit = _matches(rule.code, config.extend_select) or (
+                config.select is not None and _matches(rule.code, config.select)
+            )
+            selected = explicit or (config.select is None and rule.enabled)
+            if selected and not _matches(rule.code, ignore):
+                chosen.append(rule)
+        return chosen
+
+
+def _matches(code: str, prefixes: Iterable[str]) -> bool:
+    return any(p == "ALL" or code.startswith(p) for p in prefixes)
+
+
+@cache
+def _load_cached(directories: tuple[Path, ...]) -> RuleSet:
+    return RuleSet(load_packs(directories))
+
+
+def load_ruleset(config: Config | None = None, extra: Sequence[Path] = ()) -> RuleSet:
+    """The built-in packs plus configured and extra rule directories (cached per process)."""
+    config = config or Config()
+    directories: list[Path] = [builtin_rules_dir()] if config.builtin_rules else []
+    directories += [Path(d).resolve() for d in (*config.rule_dirs, *extra)]
+    return _load_cached(tuple(directories))
+
+
+def effective_profile(ctx: LintContext, config: Config, packs: Sequence[Pack]) -> dict[str, Any]:
+    """The report kind (from config, else inferred from the title) and its deadline."""
+    profile = dict(config.profile)
+    if "kind" not in profile:
+        title = ctx.outline.title
+        profile["kind"] = next((kind for pattern, kind in KIND_BY_TITLE if pattern.search(title)), "部门")
+    if "deadline" not in profile:
+        for pack in packs:
+            deadline = pack.settings.get("profiles", {}).get(profile["kind"], {}).get("deadline")
+            if deadline:
+                profile["deadline"] = deadline
+                break
+    return profile
+
+
+def lint_document(doc: Document, rules: Sequence[Rule], config: Config | None = None) -> list[Diagnostic]:
+    """Run ``rules`` over ``doc``; diagnostics sorted by position, duplicates dropped."""
+    config = config or Config()
+    ctx = LintContext(doc)
+    ctx.profile = effective_profile(ctx, config, list({id(r.pack): r.pack for r in rules}.values()))
+    year = ctx.report_year
+    common = {"report_year": year or "", "next_year": year + 1 if year else ""}
+    seen: set[tuple[str, int, int]] = set()
+    diagnostics = []
+    for rule in rules:
+        for finding in rule.check.run(ctx):
+            key = (rule.code, finding.start, finding.end)
+            if key in seen:
+                continue
+            seen.add(key)
+            values = {**common, **finding.values}
+            severity = config.severity.get(rule.code) or finding.severity or rule.severity.label
+            fix = None
+            if finding.edits:
+                title = render(rule.fix_title, values) if rule.fix_title else "自动修正"
+                fix = Fix(title, finding.edits, safe=rule.fix_safe)
+            diagnostics.append(
+                Diagnostic(
+                    code=rule.code,
+                    name=rule.name,
+                    category=rule.category,
+                    severity=Severity.parse(severity),
+                    message=render(rule.message, values),
+                    start=finding.start,
+                    end=finding.end,
+                    basis=rule.basis,
+                    fix=fix,
+                    path=doc.path,
+                )
+            )
+    diagnostics.sort(key=Diagnostic.sort_key)
+    return diagnostics
+
+
+def lint_text(text: str, path: str = "<text>", config: Config | None = None, rules: Sequence[Rule] | None = None) -> tuple[Document, list[Diagnostic]]:
+    """Convenience for tests and the language server: lint a string."""
+    config = config or Config()
+    doc = Document.from_text(text, path=path)
+    if rules is None:
+        rules = load_ruleset(config).select(config, path)
+    return doc, lint_document(doc, rules, config)

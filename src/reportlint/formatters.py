@@ -1,0 +1,176 @@
+"""Output formats: ``text`` (Ruff-like concise lines), ``full`` (with the source
+line, basis and fix, for a person), ``json`` (stable schema, see README) and
+``lsp`` (LSP Diagnostic objects per file)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportlint.diagnostics import Diagnostic
+from reportlint.document import Document
+
+JSON_SCHEMA_VERSION = 1
+
+
+@dataclass
+class FileResult:
+    document: Document
+    diagnostics: list[Diagnostic]
+
+
+@dataclass
+class Results:
+    files: list[FileResult] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (path, one-line problem)
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return [d for f in self.files for d in f.diagnostics]
+
+
+def _range(doc: Document, diag: Diagnostic) -> dict[str, int]:
+    start, end = doc.position(diag.start), doc.position(diag.end)
+    return {"line": start.line, "column": start.column, "end_line": end.line, "end_column": end.column}
+
+
+def _lsp_range(doc: Document, start: int, end: int) -> dict[str, Any]:
+    a, b = doc.lsp_position(start), doc.lsp_position(end)
+    return {"start": {"line": a.line, "character": a.character}, "end": {"line": b.line, "character": b.character}}
+
+
+def summary_line(results: Results) -> str:
+    counts = Counter(d.severity.chinese for d in results.diagnostics)
+    total = sum(counts.values())
+    files = len(results.files)
+    if not total:
+        line = f"未发现问题（检查 {files} 个文件）"
+    else:
+        parts = "，".join(f"{name} {counts[name]}" for name in ("错误", "警告", "提示", "建议") if counts[name])
+        line = f"发现 {total} 个问题（{parts}），检查 {files} 个文件"
+    if results.errors:
+        line += f"；{len(results.errors)} 个文件无法读取"
+    return line
+
+
+def format_text(results: Results) -> str:
+    lines = []
+    for result in results.files:
+        doc = result.document
+        for diag in result.diagnostics:
+            pos = doc.position(diag.start)
+            fixable = " [*]" if diag.fix else ""
+            lines.append(f"{doc.path}:{pos.line}:{pos.column}: {diag.code}{fixable} [{diag.severity.label}] {diag.message}")
+    lines.append(summary_line(results))
+    if any(d.fix for d in results.diagnostics):
+        lines.append("标有 [*] 的问题可用 --fix 自动修正（部分需加 --unsafe-fixes）。")
+    return "\n".join(lines) + "\n"
+
+
+def format_full(results: Results) -> str:
+    blocks = []
+    for result in results.files:
+        doc = result.document
+        for diag in result.diagnostics:
+            pos = doc.position(diag.start)
+            end = doc.position(diag.end)
+            source = doc.line_text(pos.line)
+            width = max(1, (end.column - pos.column) if end.line == pos.line else len(source) - pos.column + 1)
+            caret = "".join("　" if ord(c) > 0x2E80 else " " for c in source[: pos.column - 1]) + "^" * width
+            block = [
+                f"{doc.path}:{pos.line}:{pos.column}: {diag.code} {diag.name}（{diag.severity.chinese}）",
+                f"  {diag.message}",
+                f"  {pos.line:>4} | {source}",
+                f"       | {caret}",
+                f"  依据：{diag.basis}",
+            ]
+            if diag.fix:
+                block.append(f"  修正：{diag.fix.title}{'' if diag.fix.safe else '（需确认）'}")
+            blocks.append("\n".join(block))
+    blocks.append(summary_line(results))
+    return "\n\n".join(blocks) + "\n"
+
+
+def diagnostic_json(doc: Document, diag: Diagnostic) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "code": diag.code,
+        "name": diag.name,
+        "category": diag.category,
+        "severity": diag.severity.label,
+        "message": diag.message,
+        "basis": diag.basis,
+        **_range(doc, diag),
+        "fix": None,
+    }
+    if diag.fix:
+        item["fix"] = {
+            "title": diag.fix.title,
+            "safe": diag.fix.safe,
+            "edits": [
+                {**_range(doc, Diagnostic("", "", "", diag.severity, "", e.start, e.end)), "new_text": e.new_text}
+                for e in diag.fix.edits
+            ],
+        }
+    return item
+
+
+def format_json(results: Results) -> str:
+    counts = Counter(d.severity.label for d in results.diagnostics)
+    codes = Counter(d.code for d in results.diagnostics)
+    payload = {
+        "version": JSON_SCHEMA_VERSION,
+        "tool": "reportlint",
+        "files": [
+            {
+                "path": r.document.path,
+                "encoding": r.document.encoding,
+                "diagnostics": [diagnostic_json(r.document, d) for d in r.diagnostics],
+            }
+            for r in results.files
+        ],
+        "errors": [{"path": p, "message": m} for p, m in results.errors],
+        "summary": {
+            "files": len(results.files),
+            "diagnostics": sum(codes.values()),
+            "by_severity": {k: counts[k] for k in ("error", "warning", "info", "hint") if counts[k]},
+            "by_code": dict(sorted(codes.items())),
+        },
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+def lsp_diagnostic(doc: Document, diag: Diagnostic) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "range": _lsp_range(doc, diag.start, diag.end),
+        "severity": diag.severity.lsp,
+        "code": diag.code,
+        "source": "reportlint",
+        "message": diag.message,
+        "data": {"name": diag.name, "basis": diag.basis},
+    }
+    if diag.fix:
+        item["data"]["fix"] = {
+            "title": diag.fix.title,
+            "safe": diag.fix.safe,
+            "edits": [{"range": _lsp_range(doc, e.start, e.end), "newText": e.new_text} for e in diag.fix.edits],
+        }
+    return item
+
+
+def format_lsp(results: Results) -> str:
+    payload = [
+        {"path": r.document.path, "diagnostics": [lsp_diagnostic(r.document, d) for d in r.diagnostics]}
+        for r in results.files
+    ]
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+FORMATTERS: dict[str, Callable[[Results], str]] = {
+    "text": format_text,
+    "full": format_full,
+    "json": format_json,
+    "lsp": format_lsp,
+}

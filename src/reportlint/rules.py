@@ -1,0 +1,378 @@
+"""Loading and validating declarative rule packs.
+
+A pack is a directory ``rules/<pack>/`` holding one rule per ``*.toml`` file
+(``FZ101-title-missing-organ.toml``), an optional ``pack.toml`` with pack-wide
+settings (named report parts, year tables, profiles, extra dictionary words),
+and data files the rules refer to (``data/*.tsv``).  Every mistake in a rule
+file is reported as ``path:line: message`` through :class:`RuleError`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from reportlint.diagnostics import Severity
+
+CATEGORIES = frozenset(
+    {
+        "structure",
+        "required-content",
+        "formulation",
+        "citation",
+        "punctuation",
+        "numbering",
+        "dates",
+        "evidence",
+    }
+)
+SEVERITIES = ("error", "warning", "info", "hint")
+RULE_FIELDS = {
+    "code": str,
+    "name": str,
+    "category": str,
+    "severity": str,
+    "message": str,
+    "basis": str,
+    "why": str,
+    "fix_title": str,
+    "fix_safe": bool,
+    "enabled": bool,
+    "status": str,
+    "scope": (str, dict),
+    "check": dict,
+    "bad": list,
+    "good": list,
+    "todo": list,
+}
+REQUIRED_FIELDS = ("code", "name", "category", "severity", "message", "basis", "check")
+CODE_PATTERN = regex.compile(r"^[A-Z]{1,4}[0-9]{3}$")
+NAME_PATTERN = regex.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+SCOPE_NAMES = frozenset({"document", "title", "headings", "body", "opening", "tail"})
+SCOPE_FIELDS = {"part": str, "section": list, "level": int, "within": str}
+
+
+class RuleError(Exception):
+    """A mistake in a rule file, located at ``path:line``."""
+
+    def __init__(self, path: Path | str, line: int, message: str) -> None:
+        super().__init__(f"{path}:{line}: {message}")
+        self.path = str(path)
+        self.line = line
+        self.problem = message
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    fixed: str | None = None  # expected text after applying the rule's fixes
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a rule looks.  ``name`` is one of SCOPE_NAMES or "section"."""
+
+    name: str = "document"
+    part: str | None = None  # a named part from pack.toml
+    aliases: tuple[str, ...] = ()  # or heading patterns given inline
+    level: int | None = None  # restrict matching sections to one heading level
+    within: str = "all"  # "all" | "heading" | "body" of the matched section
+
+    @property
+    def is_section(self) -> bool:
+        return self.name == "section"
+
+
+@dataclass(eq=False)
+class Rule:
+    code: str
+    name: str
+    category: str
+    severity: Severity
+    message: str
+    basis: str
+    check_kind: str
+    params: dict[str, Any]
+    scope: Scope
+    path: Path
+    pack: Pack
+    why: str = ""
+    fix_title: str = ""
+    fix_safe: bool = True
+    enabled: bool = True
+    status: str = "stable"
+    bad: tuple[Example, ...] = ()
+    good: tuple[Example, ...] = ()
+    todo: tuple[Example, ...] = ()
+    check: Any = None  # the compiled check object, set by the loader
+
+    def key_line(self, key: str) -> int:
+        return self.pack.key_line(self.path, key)
+
+
+@dataclass(frozen=True)
+class Part:
+    """A named part of a report (e.g. the 不足 part), found by heading patterns."""
+
+    name: str
+    label: str
+    aliases: tuple[str, ...]
+    level: int | None = 1
+
+    @cached_property
+    def pattern(self) -> regex.Pattern[str]:
+        return regex.compile("|".join(f"(?:{a})" for a in self.aliases))
+
+
+@dataclass(eq=False)
+class Pack:
+    name: str
+    directory: Path
+    settings: dict[str, Any] = field(default_factory=dict)
+    rules: list[Rule] = field(default_factory=list)
+    parts: dict[str, Part] = field(default_factory=dict)
+    _sources: dict[Path, str] = field(default_factory=dict, repr=False)
+
+    def key_line(self, path: Path, key: str) -> int:
+        """Line of ``key`` (dotted, e.g. ``check.pattern``) in ``path``; 1 if not found."""
+        return find_key_line(self._sources.get(path, ""), key)
+
+    def data_path(self, relative: str) -> Path:
+        return self.directory / relative
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """Extra dictionary words for word segmentation."""
+        return tuple(self.settings.get("words", ()))
+
+
+def find_key_line(source: str, dotted: str) -> int:
+    """Best-effort line number of a TOML key such as ``check.kind`` or ``message``."""
+    *tables, key = dotted.split(".")
+    lines = source.splitlines()
+    start = 0
+    if tables:
+        header = regex.compile(r"^\s*\[+\s*" + regex.escape(".".join(tables)) + r"\s*\]+")
+        for i, line in enumerate(lines):
+            if header.match(line):
+                start = i
+                break
+    key_re = regex.compile(r"^\s*" + regex.escape(key) + r"\s*=")
+    for i in range(start, len(lines)):
+        if key_re.match(lines[i]):
+            return i + 1
+    if tables:
+        return start + 1
+    return 1
+
+
+def _toml_error_line(error: tomllib.TOMLDecodeError) -> int:
+    found = regex.search(r"line (\d+)", str(error))
+    return int(found.group(1)) if found else 1
+
+
+def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(path, 1, f"cannot read rule file: {exc}") from None
+    try:
+        return tomllib.loads(source), source
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleError(path, _toml_error_line(exc), f"invalid TOML: {exc}") from None
+
+
+def _parse_examples(raw: Any, path: Path, source: str, key: str) -> tuple[Example, ...]:
+    if raw is None:
+        return ()
+    examples = []
+    for item in raw:
+        if isinstance(item, str):
+            examples.append(Example(item))
+        elif isinstance(item, dict) and isinstance(item.get("text"), str):
+            unknown = set(item) - {"text", "fixed", "note"}
+            if unknown:
+                raise RuleError(
+                    path, find_key_line(source, key), f"unknown example field(s): {sorted(unknown)}"
+                )
+            examples.append(Example(item["text"], item.get("fixed"), item.get("note", "")))
+        else:
+            raise RuleError(
+                path, find_key_line(source, key), f"'{key}' entries need a 'text' string"
+            )
+    return tuple(examples)
+
+
+def _parse_scope(raw: Any, path: Path, source: str, pack: Pack) -> Scope:
+    line = find_key_line(source, "scope")
+    if raw is None:
+        return Scope()
+    if isinstance(raw, str):
+        if raw not in SCOPE_NAMES:
+            raise RuleError(path, line, f"unknown scope '{raw}' (one of {sorted(SCOPE_NAMES)})")
+        return Scope(raw)
+    unknown = set(raw) - set(SCOPE_FIELDS)
+    if unknown:
+        raise RuleError(path, line, f"unknown scope field(s): {sorted(unknown)}")
+    part = raw.get("part")
+    aliases = tuple(raw.get("section", ()))
+    if part is None and not aliases:
+        raise RuleError(path, line, "a section scope needs 'part' or 'section'")
+    if part is not None and part not in pack.parts:
+        raise RuleError(path, line, f"unknown part '{part}' (pack.toml defines {sorted(pack.parts)})")
+    for alias in aliases:
+        _compile_or_fail(alias, path, line)
+    within = raw.get("within", "all")
+    if within not in ("all", "heading", "body"):
+        raise RuleError(path, line, "scope 'within' must be 'all', 'heading' or 'body'")
+    level = raw.get("level")
+    if level is None and part is not None:
+        level = pack.parts[part].level
+    return Scope("section", part, aliases, level, within)
+
+
+def _compile_or_fail(pattern: str, path: Path, line: int) -> regex.Pattern[str]:
+    try:
+        return regex.compile(pattern)
+    except regex.error as exc:
+        raise RuleError(path, line, f"bad regular expression {pattern!r}: {exc}") from None
+
+
+def compile_pattern(rule: Rule, key: str, pattern: str) -> regex.Pattern[str]:
+    """Compile a pattern from ``rule``'s ``key``; a bad one is a RuleError at its line."""
+    return _compile_or_fail(pattern, rule.path, rule.key_line(key))
+
+
+def _load_pack_settings(directory: Path, pack: Pack) -> None:
+    settings_path = directory / "pack.toml"
+    if not settings_path.exists():
+        return
+    data, source = _read_toml(settings_path)
+    pack._sources[settings_path] = source
+    pack.settings = data
+    pack.name = data.get("name", pack.name)
+    for name, raw in data.get("parts", {}).items():
+        line = find_key_line(source, f"parts.{name}.aliases")
+        if not isinstance(raw, dict) or not raw.get("aliases"):
+            raise RuleError(settings_path, line, f"part '{name}' needs 'aliases'")
+        for alias in raw["aliases"]:
+            _compile_or_fail(alias, settings_path, line)
+        level = raw.get("level", 1)
+        pack.parts[name] = Part(name, raw.get("label", name), tuple(raw["aliases"]), level or None)
+
+
+def parse_rule(data: dict[str, Any], source: str, path: Path, pack: Pack) -> Rule:
+    """Validate one rule table and build a :class:`Rule` (its check not yet compiled)."""
+    for key in data:
+        if key not in RULE_FIELDS:
+            raise RuleError(path, find_key_line(source, key), f"unknown field '{key}'")
+    for key in REQUIRED_FIELDS:
+        if key not in data:
+            raise RuleError(path, 1, f"missing required field '{key}'")
+    for key, value in data.items():
+        expected = RULE_FIELDS[key]
+        if not isinstance(value, expected):
+            raise RuleError(path, find_key_line(source, key), f"field '{key}' has the wrong type")
+    code = data["code"]
+    if not CODE_PATTERN.match(code):
+        raise RuleError(path, find_key_line(source, "code"), f"bad rule code '{code}' (e.g. FZ101)")
+    if not NAME_PATTERN.match(data["name"]):
+        raise RuleError(path, find_key_line(source, "name"), "rule name must be kebab-case ASCII")
+    if data["category"] not in CATEGORIES and data["category"] not in pack.settings.get(
+        "categories", ()
+    ):
+        raise RuleError(
+            path, find_key_line(source, "category"), f"unknown category '{data['category']}'"
+        )
+    if data["severity"] not in SEVERITIES:
+        raise RuleError(
+            path,
+            find_key_line(source, "severity"),
+            f"unknown severity '{data['severity']}' (one of {', '.join(SEVERITIES)})",
+        )
+    for key in ("message", "basis"):
+        if not data[key].strip():
+            raise RuleError(path, find_key_line(source, key), f"'{key}' must not be empty")
+    check = dict(data["check"])
+    kind = check.pop("kind", None)
+    if not isinstance(kind, str):
+        raise RuleError(path, find_key_line(source, "check"), "[check] needs a 'kind'")
+    return Rule(
+        code=code,
+        name=data["name"],
+        category=data["category"],
+        severity=Severity.parse(data["severity"]),
+        message=data["message"].strip(),
+        basis=data["basis"].strip(),
+        check_kind=kind,
+        params=check,
+        scope=_parse_scope(data.get("scope"), path, source, pack),
+        path=path,
+        pack=pack,
+        why=data.get("why", "").strip(),
+        fix_title=data.get("fix_title", ""),
+        fix_safe=data.get("fix_safe", True),
+        enabled=data.get("enabled", True),
+        status=data.get("status", "stable"),
+        bad=_parse_examples(data.get("bad"), path, source, "bad"),
+        good=_parse_examples(data.get("good"), path, source, "good"),
+        todo=_parse_examples(data.get("todo"), path, source, "todo"),
+    )
+
+
+def load_pack(directory: Path | str) -> Pack:
+    """Load and validate every rule file of one pack directory."""
+    from reportlint.checks import compile_check  # late import: checks import this module
+
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise RuleError(directory, 1, "rule directory not found")
+    pack = Pack(name=directory.name, directory=directory)
+    _load_pack_settings(directory, pack)
+    seen: dict[str, Path] = {}
+    for path in sorted(directory.glob("*.toml")):
+        if path.name == "pack.toml":
+            continue
+        data, source = _read_toml(path)
+        pack._sources[path] = source
+        rule = parse_rule(data, source, path, pack)
+        if rule.code in seen:
+            raise RuleError(
+                path, find_key_line(source, "code"), f"duplicate rule code {rule.code} (also in {seen[rule.code]})"
+            )
+        seen[rule.code] = path
+        rule.check = compile_check(rule)
+        pack.rules.append(rule)
+    return pack
+
+
+def discover_packs(root: Path) -> list[Path]:
+    """Pack directories under ``root``: ``root`` itself if it holds rules, else its subdirectories."""
+    if any(p.name != "pack.toml" for p in root.glob("*.toml")):
+        return [root]
+    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def load_packs(directories: Iterable[Path]) -> list[Pack]:
+    packs = []
+    codes: dict[str, Path] = {}
+    for directory in directories:
+        for pack_dir in discover_packs(Path(directory)):
+            pack = load_pack(pack_dir)
+            for rule in pack.rules:
+                if rule.code in codes:
+                    raise RuleError(
+                        rule.path,
+                        rule.key_line("code"),
+                        f"duplicate rule code {rule.code} (also in {codes[rule.code]})",
+                    )
+                codes[rule.code] = rule.path
+            packs.append(pack)
+    return packs

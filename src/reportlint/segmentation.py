@@ -1,0 +1,44 @@
+"""Word boundaries from jieba, loaded lazily.
+
+jieba's dictionary costs about half a second to load, so it is only loaded
+when a rule asks for word boundaries (``word = true``) and a candidate match
+actually needs confirming.  The packs' own terms are added to its dictionary
+so that a rule's term is segmented as one word where it really is one.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable
+from typing import Any
+
+_lock = threading.Lock()
+_tokenizer: Any = None
+_added: set[str] = set()
+
+
+def _get_tokenizer(words: Iterable[str]) -> Any:
+    global _tokenizer
+    with _lock:
+        if _tokenizer is None:
+            import jieba  # deferred: expensive to import and initialise
+
+            jieba.setLogLevel(logging.WARNING)
+            _tokenizer = jieba.Tokenizer()
+        for word in words:
+            if word not in _added:
+                _tokenizer.add_word(word, freq=None)
+                _added.add(word)
+        return _tokenizer
+
+
+def boundaries(text: str, words: Iterable[str] = ()) -> frozenset[int]:
+    """Offsets in ``text`` (0 and len included) where jieba puts a word boundary."""
+    tokenizer = _get_tokenizer(words)
+    cuts = {0}
+    position = 0
+    for token in tokenizer.cut(text, HMM=False):
+        position += len(token)
+        cuts.add(position)
+    return frozenset(cuts)
