@@ -10,13 +10,12 @@ from pathlib import Path
 import pytest
 
 from reportlint.document import Document
+from reportlint.numerals import canonical_marker, cn_to_int
+from reportlint.numerals import to_chinese as int_to_cn
 from reportlint.outline import (
     Outline,
     build_outline,
-    canonical_marker,
-    cn_to_int,
     find_enumerators,
-    int_to_cn,
     outline_parser,
     parse_heading_line,
 )

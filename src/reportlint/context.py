@@ -17,7 +17,7 @@ from reportlint.rules import Pack, Part, Scope
 from reportlint.segmentation import boundaries
 
 YEAR_IN_TEXT = regex.compile(r"(?<![0-9])(20[0-9]{2})\s*年")
-SIGNATURE_DATE = regex.compile(r"^\s*(20[0-9]{2})年([0-9]{1,2})月([0-9]{1,2})日\s*$")
+SIGNATURE_DATE = regex.compile(r"\s*(20[0-9]{2})年([0-9]{1,2})月([0-9]{1,2})日\s*")
 PAIRED_REGIONS = {"book": ("《", "》"), "quote": ("“", "”")}
 
 
@@ -63,7 +63,7 @@ class LintContext:
     def signature_date(self) -> tuple[int, int, int] | None:
         """The 成文日期 in the last lines, as (year, month, day), if written correctly."""
         for span in self.spans(Scope("tail")):
-            found = SIGNATURE_DATE.match(self.text, span.start, span.end)
+            found = SIGNATURE_DATE.fullmatch(self.text, span.start, span.end)
             if found:
                 return int(found.group(1)), int(found.group(2)), int(found.group(3))
         return None

@@ -98,7 +98,7 @@ def lint_document(doc: Document, rules: Sequence[Rule], config: Config | None = 
     ctx = LintContext(doc)
     ctx.profile = effective_profile(ctx, config, list({id(r.pack): r.pack for r in rules}.values()))
     year = ctx.report_year
-    common = {"report_year": year or "", "next_year": year + 1 if year else ""}
+    common = {"report_year": year or "", "next_year": year + 1 if year else "", "title": ctx.outline.title}
     seen: set[tuple[str, int, int]] = set()
     diagnostics = []
     for rule in rules:

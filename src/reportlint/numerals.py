@@ -40,3 +40,11 @@ def canonical_marker(level: int, ordinal: int) -> str:
     if level == 3:
         return f"{ordinal}."
     return f"（{ordinal}）"
+
+
+def cn_to_int(numeral: str) -> int:
+    """Like :func:`from_chinese` for a numeral already known to be valid (grammar output)."""
+    value = from_chinese(numeral)
+    if value is None:
+        raise ValueError(f"not a Chinese ordinal: {numeral!r}")
+    return value

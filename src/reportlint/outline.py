@@ -42,6 +42,7 @@ from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedInput
 
 from reportlint.document import Document
+from reportlint.numerals import canonical_marker, cn_to_int
 from reportlint.resources import grammar_path
 
 
@@ -150,36 +151,7 @@ class Outline:
 
 # -- numerals --------------------------------------------------------------------------------
 
-_CN_DIGIT = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_CHARS = "零一二三四五六七八九"
 _CN_NUM = "(?:[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])"
-
-
-def cn_to_int(numeral: str) -> int:
-    """一 -> 1, 十 -> 10, 十二 -> 12, 二十 -> 20, 九十九 -> 99."""
-    tens, ten, units = numeral.partition("十")
-    if not ten:
-        return _CN_DIGIT[numeral]
-    return (_CN_DIGIT[tens] if tens else 1) * 10 + (_CN_DIGIT[units] if units else 0)
-
-
-def int_to_cn(number: int) -> str:
-    """1 -> 一, 10 -> 十, 12 -> 十二, 20 -> 二十 (1..99)."""
-    tens, units = divmod(number, 10)
-    if tens == 0:
-        return _CN_CHARS[units]
-    return ("" if tens == 1 else _CN_CHARS[tens]) + "十" + ("" if units == 0 else _CN_CHARS[units])
-
-
-def canonical_marker(level: int, ordinal: int) -> str:
-    """The GB/T 9704 marker for a heading level and ordinal: 一、 （一） 1. （1）."""
-    if level == 1:
-        return int_to_cn(ordinal) + "、"
-    if level == 2:
-        return "（" + int_to_cn(ordinal) + "）"
-    if level == 3:
-        return f"{ordinal}."
-    return f"（{ordinal}）"
 
 
 def _circled_value(char: str) -> int:

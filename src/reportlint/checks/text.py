@@ -72,6 +72,13 @@ class MatcherMixin(Check):
                 yield match
 
 
+def context_around(ctx: LintContext, start: int, end: int, width: int = 4) -> str:
+    """The matched text with a few characters either side, within its line."""
+    line = ctx.doc.line_of(start)
+    line_start, line_end = ctx.doc.line_start(line), ctx.doc.line_end(line)
+    return ctx.text[max(line_start, start - width) : min(line_end, max(end, start) + width)]
+
+
 def report_location(ctx: LintContext, spans: list[Span], at: str) -> tuple[int, int]:
     """Where to put a finding about something missing: a section heading, the title, or
     the first non-empty line of the document."""
@@ -81,6 +88,12 @@ def report_location(ctx: LintContext, spans: list[Span], at: str) -> tuple[int, 
         return heading.start, heading.title_end
     if at == "scope" and spans:
         return spans[0].start, spans[0].start
+    if at == "end":
+        for line in range(ctx.doc.line_count, 0, -1):
+            text = ctx.doc.line_text(line).rstrip()
+            if text.strip():
+                return ctx.doc.line_start(line) + len(text), ctx.doc.line_start(line) + len(text)
+        return 0, 0
     outline = ctx.outline
     if outline.title:
         return outline.title_start, outline.title_end
@@ -121,8 +134,8 @@ class Require(MatcherMixin):
             self.compile_matcher(params, "any" if self.mode == "any" else "all")
         self.min = params.get("min", 1)
         self.at = params.get("at", "scope" if self.rule.scope.is_section else "title")
-        if self.at not in ("scope", "title"):
-            raise self.fail("at", "'at' must be 'scope' or 'title'")
+        if self.at not in ("scope", "title", "end"):
+            raise self.fail("at", "'at' must be 'scope', 'title' or 'end'")
 
     def year_entries(self, ctx: LintContext) -> list[tuple[str, regex.Pattern[str]]] | None:
         """(label, pattern) of each term the report year's table asks for; None if unknown."""
@@ -228,6 +241,7 @@ class Forbid(MatcherMixin):
             count += 1
             values = {k: v or "" for k, v in match.groupdict().items()}
             values["match"] = match.group()
+            values["context"] = context_around(ctx, match.start(), match.end())
             edits: tuple[Edit, ...] = ()
             replacement = None
             if self.template is not None:
@@ -302,7 +316,13 @@ class Substitute(MatcherMixin):
         spans = ctx.spans(self.rule.scope, self.rule.pack)
         for match in self.matches(ctx, spans):
             pair = self.pairs[match.group()]
-            values = {"wrong": pair.wrong, "right": pair.right, "note": pair.note, "match": pair.wrong}
+            values = {
+                "wrong": pair.wrong,
+                "right": pair.right,
+                "note": pair.note,
+                "match": pair.wrong,
+                "context": context_around(ctx, match.start(), match.end()),
+            }
             edits: tuple[Edit, ...] = ()
             if self.fixable and " or " not in pair.right:
                 edits = (Edit(match.start(), match.end(), pair.right),)
