@@ -92,6 +92,20 @@ def effective_profile(ctx: LintContext, config: Config, packs: Sequence[Pack]) -
     return profile
 
 
+def _timeout_diagnostic(rule: Rule, doc: Document) -> Diagnostic:
+    return Diagnostic(
+        code="RL001",
+        name="rule-timeout",
+        category="internal",
+        severity=Severity.ERROR,
+        message=f"规则 {rule.code} 的匹配超时，已跳过该规则；请检查 {rule.path.name} 中的正则表达式。",
+        start=0,
+        end=0,
+        basis="reportlint 内部检查",
+        path=doc.path,
+    )
+
+
 def lint_document(doc: Document, rules: Sequence[Rule], config: Config | None = None) -> list[Diagnostic]:
     """Run ``rules`` over ``doc``; diagnostics sorted by position, duplicates dropped."""
     config = config or Config()
@@ -102,7 +116,13 @@ def lint_document(doc: Document, rules: Sequence[Rule], config: Config | None = 
     seen: set[tuple[str, int, int]] = set()
     diagnostics = []
     for rule in rules:
-        for finding in rule.check.run(ctx):
+        try:
+            findings = list(rule.check.run(ctx))
+        except TimeoutError:
+            # A pathological pattern must not hang or crash a batch: report it and go on.
+            diagnostics.append(_timeout_diagnostic(rule, doc))
+            continue
+        for finding in findings:
             key = (rule.code, finding.start, finding.end)
             if key in seen:
                 continue

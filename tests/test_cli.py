@@ -1,0 +1,190 @@
+"""End-to-end tests of ``reportlint check``/``rules``/``explain`` through ``main()``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from reportlint.cli import main
+
+TITLE = "某区司法局2024年度法治政府建设情况报告\n\n"
+# Two characters outside the BMP before the finding: code-point column 4, UTF-16 character 5.
+NON_BMP = TITLE + "𠀋𠀋共 5 条。\n"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def write(path: Path, data: bytes | str) -> Path:
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    path.write_bytes(data)
+    return path
+
+
+def test_text_output_line_and_column(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report = write(tmp_path / "r.txt", NON_BMP)
+    code, out, _ = run(capsys, "check", str(report), "--select", "FZ503")
+    assert code == 1
+    assert out.splitlines()[0] == (
+        f"{report}:3:4: FZ503 [*] [warning] “𠀋𠀋共 5 条。”中汉字与数字之间有空格，公文排版不加空格。"
+    )
+    assert out.splitlines()[2] == "发现 2 个问题（警告 2），检查 1 个文件"
+
+
+def test_json_positions_outside_bmp(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report = write(tmp_path / "r.txt", NON_BMP)
+    code, out, _ = run(capsys, "check", str(report), "--select", "FZ503", "--format", "json")
+    assert code == 1
+    payload = json.loads(out)
+    assert payload["version"] == 1
+    first, second = payload["files"][0]["diagnostics"]
+    assert (first["line"], first["column"], first["end_line"], first["end_column"]) == (3, 4, 3, 5)
+    assert (second["line"], second["column"]) == (3, 6)
+    assert first["code"] == "FZ503" and first["severity"] == "warning"
+    assert first["fix"]["edits"] == [
+        {"line": 3, "column": 4, "end_line": 3, "end_column": 5, "new_text": ""}
+    ]
+    assert payload["summary"] == {
+        "files": 1,
+        "diagnostics": 2,
+        "by_severity": {"warning": 2},
+        "by_code": {"FZ503": 2},
+    }
+
+
+def test_lsp_positions_are_utf16(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report = write(tmp_path / "r.txt", NON_BMP)
+    run_code, out, _ = run(capsys, "check", str(report), "--select", "FZ503", "--format", "lsp")
+    assert run_code == 1
+    (entry,) = json.loads(out)
+    first = entry["diagnostics"][0]
+    assert first["range"] == {"start": {"line": 2, "character": 5}, "end": {"line": 2, "character": 6}}
+    assert first["severity"] == 2  # LSP Warning
+    assert first["source"] == "reportlint"
+    assert first["code"] == "FZ503"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom", "newline"),
+    [
+        ("utf-8", b"", "\n"),
+        ("utf-8", b"\xef\xbb\xbf", "\r\n"),
+        ("gbk", b"", "\r\n"),
+        ("utf-16-le", b"\xff\xfe", "\n"),
+        ("utf-16-be", b"\xfe\xff", "\r"),
+    ],
+)
+def test_encodings_and_line_endings_keep_positions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], encoding: str, bom: bytes, newline: str
+) -> None:
+    text = TITLE.replace("\n", newline) + "全年共 5 条。" + newline
+    report = write(tmp_path / "r.txt", bom + text.encode(encoding))
+    code, out, _ = run(capsys, "check", str(report), "--select", "FZ503", "--format", "json")
+    assert code == 1
+    diagnostics = json.loads(out)["files"][0]["diagnostics"]
+    assert [(d["line"], d["column"]) for d in diagnostics] == [(3, 4), (3, 6)]
+
+
+def test_bad_inputs_are_one_line_errors_and_others_still_linted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path / "a_binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    write(tmp_path / "b_empty.txt", b"")
+    write(tmp_path / "c_good.txt", TITLE + "全年共 5 条。\n")
+    code, out, err = run(capsys, "check", str(tmp_path), "--select", "FZ503")
+    assert code == 2
+    assert err.splitlines() == [
+        f"reportlint: {tmp_path / 'a_binary.txt'}: 不是文本文件（含二进制数据）",
+        f"reportlint: {tmp_path / 'b_empty.txt'}: 文件为空",
+    ]
+    assert f"{tmp_path / 'c_good.txt'}:3:4: FZ503" in out
+    assert "2 个文件无法读取" in out
+
+
+def test_missing_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "check", str(tmp_path / "nope.txt"))
+    assert code == 2
+    assert err.strip() == f"reportlint: {tmp_path / 'nope.txt'}: 文件不存在"
+
+
+def test_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+    import sys
+
+    stdin = io.TextIOWrapper(io.BytesIO((TITLE + "全年共 5 条。\n").encode()), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", stdin)
+    code, out, _ = run(capsys, "check", "-", "--select", "FZ503")
+    assert code == 1
+    assert out.startswith("<stdin>:3:4: FZ503")
+
+
+def test_select_ignore_and_exit_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report = write(tmp_path / "r.txt", TITLE + "全年共 5 条。\n")
+    assert run(capsys, "check", str(report), "--select", "FZ5", "--ignore", "FZ503")[0] == 0
+    assert run(capsys, "check", str(report), "--select", "FZ503", "--exit-zero")[0] == 0
+    # info findings do not fail the run at the default fail level (warning)
+    assert run(capsys, "check", str(report), "--select", "FZ706")[0] == 0
+    code, out, _ = run(capsys, "check", str(report), "--select", "FZ503", "--fail-on", "error")
+    assert code == 0 and "FZ503" in out
+
+
+def test_disabled_rules_need_explicit_selection(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = "某镇人民政府2024年法治政府建设情况报告\n\n一、主要举措和成效\n\n扎实推进依法行政。\n"
+    report = write(tmp_path / "r.txt", text)
+    _, out, _ = run(capsys, "check", str(report))
+    assert "FZ801" not in out
+    _, out, _ = run(capsys, "check", str(report), "--extend-select", "FZ801")
+    assert f"{report}:3:1: FZ801" in out
+
+
+def test_config_file_is_found_walking_up(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "reportlint.toml").write_text('select = ["FZ503"]\nignore = []\n', encoding="utf-8")
+    sub = tmp_path / "reports" / "2024"
+    sub.mkdir(parents=True)
+    report = write(sub / "r.txt", TITLE + "全年共 5 条。今年以来。\n")
+    _, out, _ = run(capsys, "check", str(report))
+    assert {line.split(": ")[1].split()[0] for line in out.splitlines()[:-2]} == {"FZ503"}
+
+
+def test_pyproject_config_and_per_file_ignores(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.reportlint]\nselect = ["FZ503", "FZ706"]\n[tool.reportlint.per-file-ignores]\n"old/*" = ["FZ503"]\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "old").mkdir()
+    report = write(tmp_path / "old" / "r.txt", TITLE + "全年共 5 条。今年以来。\n")
+    _, out, _ = run(capsys, "check", str(report))
+    assert "FZ503" not in out and "FZ706" in out
+
+
+def test_config_error_names_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "reportlint.toml").write_text('select = ["FZ503"]\nselcet = []\n', encoding="utf-8")
+    report = write(tmp_path / "r.txt", TITLE)
+    code, _, err = run(capsys, "check", str(report))
+    assert code == 2
+    assert err.strip() == f"reportlint: {tmp_path / 'reportlint.toml'}:2: unknown setting 'selcet'"
+
+
+def test_rules_and_explain(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "rules")
+    assert code == 0
+    assert any(line.startswith("FZ503  warning") for line in out.splitlines())
+    code, out, _ = run(capsys, "explain", "fz503")
+    assert code == 0
+    assert out.splitlines()[0] == "FZ503 space-between-chinese-and-digits"
+    assert "## 依据" in out and "## 错误示例" in out and "## 自动修正" in out
+    code, _, err = run(capsys, "explain", "FZ999")
+    assert code == 2 and "FZ999" in err
+
+
+def test_samples_exit_with_findings(capsys: pytest.CaptureFixture[str]) -> None:
+    root = Path(__file__).resolve().parent.parent
+    code, out, err = run(capsys, "check", str(root / "fixtures" / "reports"))
+    assert code == 1 and err == ""
+    assert "检查 5 个文件" in out.splitlines()[-2] or "检查 5 个文件" in out.splitlines()[-1]
