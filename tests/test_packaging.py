@@ -18,7 +18,16 @@ ROOT = Path(__file__).resolve().parent.parent
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
     subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            str(out),
+            str(ROOT),
+        ],
         check=True,
         capture_output=True,
     )
@@ -47,7 +56,9 @@ def test_installed_wheel_lints_a_sample(wheel: Path, tmp_path: Path) -> None:
     # editable install of the checkout is not picked up.
     site_dir = subprocess.run(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     current = [p for p in sys.path if p.endswith("site-packages")]
     Path(site_dir, "zz_dependencies.pth").write_text("\n".join(current) + "\n", encoding="utf-8")
@@ -58,7 +69,9 @@ def test_installed_wheel_lints_a_sample(wheel: Path, tmp_path: Path) -> None:
     )
     work = tmp_path / "elsewhere"
     work.mkdir()
-    sample = shutil.copy(next((ROOT / "fixtures" / "reports").glob("004_*.txt")), work / "report.txt")
+    sample = shutil.copy(
+        next((ROOT / "fixtures" / "reports").glob("004_*.txt")), work / "report.txt"
+    )
     where = subprocess.run(
         [str(python), "-c", "import reportlint.resources as r; print(r.builtin_rules_dir())"],
         cwd=work,

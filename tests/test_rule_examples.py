@@ -12,7 +12,7 @@ import pytest
 
 from reportlint.config import Config
 from reportlint.engine import lint_text, load_ruleset
-from reportlint.fixes import apply_edits, applicable_edits
+from reportlint.fixes import applicable_edits, apply_edits
 from reportlint.rules import Example, Rule
 
 RULES = load_ruleset(Config()).rules
@@ -55,7 +55,9 @@ def test_bad_example_is_reported(rule: Rule, example: Example) -> None:
     for diag in found:
         assert 0 <= diag.start <= diag.end <= len(text)
     if span is not None:
-        assert span in {(d.start, d.end) for d in found}, [(d.start, d.end, d.message) for d in found]
+        assert span in {(d.start, d.end) for d in found}, [
+            (d.start, d.end, d.message) for d in found
+        ]
     if example.fixed is not None:
         fixed = apply_edits(text, applicable_edits(found, unsafe=True))
         assert fixed == example.fixed

@@ -9,7 +9,7 @@ import pytest
 from reportlint.cli import main
 from reportlint.rules import RuleError, load_pack
 
-GOOD = '''code = "XX101"
+GOOD = """code = "XX101"
 name = "no-foo"
 category = "formulation"
 severity = "warning"
@@ -25,7 +25,7 @@ text = "甲乙"
 
 [[good]]
 text = "丙丁"
-'''
+"""
 
 
 def pack_with(tmp_path: Path, text: str, name: str = "XX101-no-foo.toml") -> Path:
@@ -55,7 +55,12 @@ def test_good_rule_loads(tmp_path: Path) -> None:
         ('message = "不要写“{match}”。"\n', "", 1, "missing required field 'message'"),
         ('severity = "warning"', 'severity = "warn"', 4, "unknown severity 'warn'"),
         ('basis = "测试"', 'basis = "测试"\nsevirity = "x"', 7, "unknown field 'sevirity'"),
-        ("pattern = '甲乙'", "pattern = '甲乙'\nmax_count = 3", 11, "unknown parameter 'max_count'"),
+        (
+            "pattern = '甲乙'",
+            "pattern = '甲乙'\nmax_count = 3",
+            11,
+            "unknown parameter 'max_count'",
+        ),
         ('code = "XX101"', 'code = "xx-1"', 1, "bad rule code 'xx-1'"),
         ('name = "no-foo"', 'name = "No Foo"', 2, "rule name must be kebab-case"),
         ('category = "formulation"', 'category = "misc"', 3, "unknown category 'misc'"),
@@ -73,10 +78,16 @@ def test_broken_rule_file_reports_file_and_line(
 
 
 def test_bad_expression_is_reported(tmp_path: Path) -> None:
-    text = GOOD.replace('kind = "forbid"\npattern = \'甲乙\'', "kind = \"expr\"\nwhen = 'mentions(\"甲\") and'")
+    text = GOOD.replace(
+        "kind = \"forbid\"\npattern = '甲乙'", 'kind = "expr"\nwhen = \'mentions("甲") and\''
+    )
     directory = pack_with(tmp_path, text)
-    assert error_of(directory).startswith(f"{directory / 'XX101-no-foo.toml'}:10: cannot parse expression")
-    text = GOOD.replace('kind = "forbid"\npattern = \'甲乙\'', "kind = \"expr\"\nwhen = 'mentionz(\"甲\")'")
+    assert error_of(directory).startswith(
+        f"{directory / 'XX101-no-foo.toml'}:10: cannot parse expression"
+    )
+    text = GOOD.replace(
+        "kind = \"forbid\"\npattern = '甲乙'", 'kind = "expr"\nwhen = \'mentionz("甲")\''
+    )
     directory = pack_with(tmp_path, text)
     assert "unknown function 'mentionz'" in error_of(directory)
 
@@ -95,7 +106,9 @@ def test_cli_reports_broken_rule_dir(tmp_path: Path, capsys: pytest.CaptureFixtu
     code = main(["check", str(report), "--rules", str(directory)])
     err = capsys.readouterr().err
     assert code == 2
-    assert err.strip().startswith(f"reportlint: {directory / 'XX101-no-foo.toml'}:9: unknown check kind 'nope'")
+    assert err.strip().startswith(
+        f"reportlint: {directory / 'XX101-no-foo.toml'}:9: unknown check kind 'nope'"
+    )
 
 
 def test_extra_pack_from_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -108,7 +121,9 @@ def test_extra_pack_from_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert out.splitlines()[0] == f"{report}:2:3: XX101 [warning] 不要写“甲乙”。"
 
 
-def test_regex_timeout_is_reported_not_hung(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_regex_timeout_is_reported_not_hung(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from reportlint.checks import text as text_kinds
     from reportlint.engine import lint_text
 

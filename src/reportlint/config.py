@@ -4,6 +4,7 @@ found by walking up from the checked file; command-line options override it."""
 from __future__ import annotations
 
 import tomllib
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatch
 from functools import cache
@@ -56,10 +57,8 @@ class Config:
         base = self.source.parent if self.source else Path.cwd()
         for pattern, codes in self.per_file_ignores.items():
             candidates = {path, Path(path).name}
-            try:
+            with suppress(ValueError):  # the file lies outside the config's folder
                 candidates.add(str(Path(path).resolve().relative_to(base.resolve())))
-            except ValueError:
-                pass
             if any(fnmatch(c, pattern) for c in candidates):
                 extra.extend(codes)
         return self.ignore + tuple(extra)
@@ -75,7 +74,9 @@ def _table(path: Path) -> tuple[dict[str, Any], str] | None:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
         found = regex.search(r"line (\d+)", str(exc))
-        raise ConfigError(path, int(found.group(1)) if found else 1, f"invalid TOML: {exc}") from None
+        raise ConfigError(
+            path, int(found.group(1)) if found else 1, f"invalid TOML: {exc}"
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(path, 1, f"cannot read: {exc}") from None
     if path.name == "pyproject.toml":
@@ -98,14 +99,20 @@ def load_config(path: Path) -> Config:
             raise ConfigError(path, line, f"setting '{key}' has the wrong type")
     for code, level in table.get("severity", {}).items():
         if level not in SEVERITIES:
-            raise ConfigError(path, find_key_line(source, prefix + "severity." + code), f"unknown severity '{level}'")
+            raise ConfigError(
+                path,
+                find_key_line(source, prefix + "severity." + code),
+                f"unknown severity '{level}'",
+            )
     profile = table.get("profile", {})
     for key in profile:
         if key not in PROFILE_FIELDS:
             raise ConfigError(path, find_key_line(source, key), f"unknown profile setting '{key}'")
     fail_on = table.get("fail-on", "warning")
     if fail_on not in SEVERITIES:
-        raise ConfigError(path, find_key_line(source, prefix + "fail-on"), f"unknown severity '{fail_on}'")
+        raise ConfigError(
+            path, find_key_line(source, prefix + "fail-on"), f"unknown severity '{fail_on}'"
+        )
     return Config(
         select=tuple(table["select"]) if "select" in table else None,
         extend_select=tuple(table.get("extend-select", ())),
@@ -128,7 +135,7 @@ def find_config(directory: Path) -> Config:
             candidate = folder / name
             if candidate.is_file():
                 config = load_config(candidate)
-                if name == "reportlint.toml" or config.source is not None and _has_table(candidate):
+                if name == "reportlint.toml" or (config.source is not None and _has_table(candidate)):
                     return config
     return Config()
 

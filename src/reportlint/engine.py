@@ -82,7 +82,9 @@ def effective_profile(ctx: LintContext, config: Config, packs: Sequence[Pack]) -
     profile = dict(config.profile)
     if "kind" not in profile:
         title = ctx.outline.title
-        profile["kind"] = next((kind for pattern, kind in KIND_BY_TITLE if pattern.search(title)), "部门")
+        profile["kind"] = next(
+            (kind for pattern, kind in KIND_BY_TITLE if pattern.search(title)), "部门"
+        )
     if "deadline" not in profile:
         for pack in packs:
             deadline = pack.settings.get("profiles", {}).get(profile["kind"], {}).get("deadline")
@@ -106,13 +108,19 @@ def _timeout_diagnostic(rule: Rule, doc: Document) -> Diagnostic:
     )
 
 
-def lint_document(doc: Document, rules: Sequence[Rule], config: Config | None = None) -> list[Diagnostic]:
+def lint_document(
+    doc: Document, rules: Sequence[Rule], config: Config | None = None
+) -> list[Diagnostic]:
     """Run ``rules`` over ``doc``; diagnostics sorted by position, duplicates dropped."""
     config = config or Config()
     ctx = LintContext(doc)
     ctx.profile = effective_profile(ctx, config, list({id(r.pack): r.pack for r in rules}.values()))
     year = ctx.report_year
-    common = {"report_year": year or "", "next_year": year + 1 if year else "", "title": ctx.outline.title}
+    common = {
+        "report_year": year or "",
+        "next_year": year + 1 if year else "",
+        "title": ctx.outline.title,
+    }
     seen: set[tuple[str, int, int]] = set()
     diagnostics = []
     for rule in rules:
@@ -151,7 +159,12 @@ def lint_document(doc: Document, rules: Sequence[Rule], config: Config | None = 
     return diagnostics
 
 
-def lint_text(text: str, path: str = "<text>", config: Config | None = None, rules: Sequence[Rule] | None = None) -> tuple[Document, list[Diagnostic]]:
+def lint_text(
+    text: str,
+    path: str = "<text>",
+    config: Config | None = None,
+    rules: Sequence[Rule] | None = None,
+) -> tuple[Document, list[Diagnostic]]:
     """Convenience for tests and the language server: lint a string."""
     config = config or Config()
     doc = Document.from_text(text, path=path)

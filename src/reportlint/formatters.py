@@ -34,12 +34,20 @@ class Results:
 
 def _range(doc: Document, diag: Diagnostic) -> dict[str, int]:
     start, end = doc.position(diag.start), doc.position(diag.end)
-    return {"line": start.line, "column": start.column, "end_line": end.line, "end_column": end.column}
+    return {
+        "line": start.line,
+        "column": start.column,
+        "end_line": end.line,
+        "end_column": end.column,
+    }
 
 
 def _lsp_range(doc: Document, start: int, end: int) -> dict[str, Any]:
     a, b = doc.lsp_position(start), doc.lsp_position(end)
-    return {"start": {"line": a.line, "character": a.character}, "end": {"line": b.line, "character": b.character}}
+    return {
+        "start": {"line": a.line, "character": a.character},
+        "end": {"line": b.line, "character": b.character},
+    }
 
 
 def summary_line(results: Results) -> str:
@@ -49,7 +57,9 @@ def summary_line(results: Results) -> str:
     if not total:
         line = f"未发现问题（检查 {files} 个文件）"
     else:
-        parts = "，".join(f"{name} {counts[name]}" for name in ("错误", "警告", "提示", "建议") if counts[name])
+        parts = "，".join(
+            f"{name} {counts[name]}" for name in ("错误", "警告", "提示", "建议") if counts[name]
+        )
         line = f"发现 {total} 个问题（{parts}），检查 {files} 个文件"
     if results.errors:
         line += f"；{len(results.errors)} 个文件无法读取"
@@ -63,7 +73,9 @@ def format_text(results: Results) -> str:
         for diag in result.diagnostics:
             pos = doc.position(diag.start)
             fixable = " [*]" if diag.fix else ""
-            lines.append(f"{doc.path}:{pos.line}:{pos.column}: {diag.code}{fixable} [{diag.severity.label}] {diag.message}")
+            lines.append(
+                f"{doc.path}:{pos.line}:{pos.column}: {diag.code}{fixable} [{diag.severity.label}] {diag.message}"
+            )
     lines.append(summary_line(results))
     if any(d.fix for d in results.diagnostics):
         lines.append("标有 [*] 的问题可用 --fix 自动修正（部分需加 --unsafe-fixes）。")
@@ -78,8 +90,14 @@ def format_full(results: Results) -> str:
             pos = doc.position(diag.start)
             end = doc.position(diag.end)
             source = doc.line_text(pos.line)
-            width = max(1, (end.column - pos.column) if end.line == pos.line else len(source) - pos.column + 1)
-            caret = "".join("　" if ord(c) > 0x2E80 else " " for c in source[: pos.column - 1]) + "^" * width
+            width = max(
+                1,
+                (end.column - pos.column) if end.line == pos.line else len(source) - pos.column + 1,
+            )
+            caret = (
+                "".join("　" if ord(c) > 0x2E80 else " " for c in source[: pos.column - 1])
+                + "^" * width
+            )
             block = [
                 f"{doc.path}:{pos.line}:{pos.column}: {diag.code} {diag.name}（{diag.severity.chinese}）",
                 f"  {diag.message}",
@@ -110,7 +128,10 @@ def diagnostic_json(doc: Document, diag: Diagnostic) -> dict[str, Any]:
             "title": diag.fix.title,
             "safe": diag.fix.safe,
             "edits": [
-                {**_range(doc, Diagnostic("", "", "", diag.severity, "", e.start, e.end)), "new_text": e.new_text}
+                {
+                    **_range(doc, Diagnostic("", "", "", diag.severity, "", e.start, e.end)),
+                    "new_text": e.new_text,
+                }
                 for e in diag.fix.edits
             ],
         }
@@ -135,7 +156,9 @@ def format_json(results: Results) -> str:
         "summary": {
             "files": len(results.files),
             "diagnostics": sum(codes.values()),
-            "by_severity": {k: counts[k] for k in ("error", "warning", "info", "hint") if counts[k]},
+            "by_severity": {
+                k: counts[k] for k in ("error", "warning", "info", "hint") if counts[k]
+            },
             "by_code": dict(sorted(codes.items())),
         },
     }
@@ -155,14 +178,20 @@ def lsp_diagnostic(doc: Document, diag: Diagnostic) -> dict[str, Any]:
         item["data"]["fix"] = {
             "title": diag.fix.title,
             "safe": diag.fix.safe,
-            "edits": [{"range": _lsp_range(doc, e.start, e.end), "newText": e.new_text} for e in diag.fix.edits],
+            "edits": [
+                {"range": _lsp_range(doc, e.start, e.end), "newText": e.new_text}
+                for e in diag.fix.edits
+            ],
         }
     return item
 
 
 def format_lsp(results: Results) -> str:
     payload = [
-        {"path": r.document.path, "diagnostics": [lsp_diagnostic(r.document, d) for d in r.diagnostics]}
+        {
+            "path": r.document.path,
+            "diagnostics": [lsp_diagnostic(r.document, d) for d in r.diagnostics],
+        }
         for r in results.files
     ]
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"

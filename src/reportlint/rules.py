@@ -226,7 +226,9 @@ def _parse_scope(raw: Any, path: Path, source: str, pack: Pack) -> Scope:
     if part is None and not aliases:
         raise RuleError(path, line, "a section scope needs 'part' or 'section'")
     if part is not None and part not in pack.parts:
-        raise RuleError(path, line, f"unknown part '{part}' (pack.toml defines {sorted(pack.parts)})")
+        raise RuleError(
+            path, line, f"unknown part '{part}' (pack.toml defines {sorted(pack.parts)})"
+        )
     for alias in aliases:
         _compile_or_fail(alias, path, line)
     within = raw.get("within", "all")
@@ -345,7 +347,9 @@ def load_pack(directory: Path | str) -> Pack:
         rule = parse_rule(data, source, path, pack)
         if rule.code in seen:
             raise RuleError(
-                path, find_key_line(source, "code"), f"duplicate rule code {rule.code} (also in {seen[rule.code]})"
+                path,
+                find_key_line(source, "code"),
+                f"duplicate rule code {rule.code} (also in {seen[rule.code]})",
             )
         seen[rule.code] = path
         rule.check = compile_check(rule)

@@ -1,11 +1,26 @@
-"""The ``law-title`` kind: checks the titles cited in 《》 against official title lists.
+"""The ``law-title`` kind: checks the titles of laws and regulations a report cites.
 
-``mode = "short"``: a short title (《政府信息公开条例》) whose official full title differs
-(《中华人民共和国政府信息公开条例》), unless declared with （以下简称《…》） or the full
-title was cited earlier.  ``mode = "unknown"``: a title that looks like a national
-law or regulation but is in no list; a near-miss of a national title (same stem,
-different ending) is reported at the rule's severity, anything else (e.g. local
-rules of provinces the lists do not cover) at ``unverified_severity``.
+``mode = "short"``: a short title in 《》 (《政府信息公开条例》) whose official full title
+starts with 中华人民共和国 (《中华人民共和国政府信息公开条例》), unless declared with
+（以下简称《…》） or the full title was cited earlier.  Titles in ``lenient`` are
+reported at info.
+
+``mode = "unknown"``: a title in 《》 that looks like a law or regulation (ends in
+法/条例/规定/办法/细则/规则, a trailing （试行）/（暂行） or version note aside) but is in
+no list.  A near-miss of a national title is reported at the rule's severity: the
+same stem with another ending (《重大行政决策程序规定》 → 《重大行政决策程序暂行条例》),
+with or without 中华人民共和国; a title one character away from a long
+中华人民共和国… title (a likely typo) is reported at warning.
+Anything else (local rules of provinces the lists do not cover, 部门规章 missing from
+the lists) is reported at ``unverified_severity``.  Titles matching one of the
+``ignore`` patterns (e.g. party regulations, 《…关于…的规定》 documents) are skipped.
+
+``mode = "bare"``: law names in running text without 书名号: a regulation name
+ending in 条例 from the lists (对政府信息公开条例理解不到位), and runs of at least
+``min_run`` law names separated by 顿号 (宪法、民法典、行政复议法、行政处罚法).
+
+All lookups are set/dict lookups prepared once per rule; nothing loops over the
+title lists per citation.
 """
 
 from __future__ import annotations
@@ -14,7 +29,7 @@ import csv
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import regex
 
@@ -22,21 +37,37 @@ from reportlint.checks import Check, Finding
 from reportlint.context import LintContext
 from reportlint.diagnostics import Edit
 
+PRC = "中华人民共和国"
 BOOK_TITLE = regex.compile(r"《([^《》\n]{2,80})》")
 VERSION_NOTE = regex.compile(r"[（(][^（）()]*(?:修订|修正|修改)[^（）()]*[）)]$")
-LAW_ENDING = regex.compile(r"(?:法|条例|规定|办法|细则|规则)$")
-# Province-level and lower place names that start a local rule's title.
+TRIAL_NOTE = regex.compile(r"[（(](?:试行|暂行|草案|征求意见稿)[）)]$")
+LAW_ENDING = regex.compile(r"(?:法|法典|条例|规定|办法|细则|规则)$")
+# Province-level names, or a place word ending in an administrative unit, starting a
+# local rule's title (湖北省…, 天津市…, 南开区…).
 PLACE_PREFIX = regex.compile(
     r"^(?:北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|"
     r"广东|海南|四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆|香港|澳门)"
     r"|^[\p{Han}]{2,8}?(?:省|市|自治区|自治州|自治县|县|区|州|盟|旗)"
 )
 DECLARED_SHORT = regex.compile(r"[（(]以下简称[“《\"]?([^”》\"）)]{1,30})[”》\"]?[）)]")
+# Characters whose difference between two titles is a legitimate distinction
+# (修正案（十一） vs （十二）), not a typo.
+NUMERALS = frozenset("〇零一二三四五六七八九十百0123456789")
+# A run of items separated by 顿号 (for mode "bare"): items hold no punctuation or brackets.
+_ITEM = r"[^、，。；：！？\s《》“”（）()]{1,40}"
+ITEM_RUN = regex.compile(_ITEM + r"(?:、" + _ITEM + r"){2,}")
+# A place word right before a bare name: the name is the tail of a local title.
+PLACE_BEFORE = frozenset("省市县区州旗盟")
+LOCAL_REASON = "是地方性法规、规章或文件，名录未收录，无法自动核对，请对照发布机关公布的名称核对"
+UNLISTED_REASON = "不在国家法律法规名录中，请核对名称是否准确"
+MIN_TYPO_LENGTH = 12  # one-character near-misses only for long titles
+TYPO_SEVERITY = "warning"
 
 
 @cache
 def _read_lines(path: Path) -> frozenset[str]:
-    return frozenset(line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip())
 
 
 @cache
@@ -46,26 +77,57 @@ def _read_short_full(path: Path) -> dict[str, str]:
 
 
 def _stem(title: str) -> str:
-    return LAW_ENDING.sub("", regex.sub(r"(?:暂行|试行|实施)", "", title))
+    return LAW_ENDING.sub("", regex.sub(r"(?:暂行|试行|实施)", "", TRIAL_NOTE.sub("", title)))
+
+
+def _without_prc(title: str) -> str:
+    return title[len(PRC) :] if title.startswith(PRC) else title
+
+
+def _deletions(text: str) -> Iterator[str]:
+    yield text
+    for i in range(len(text)):
+        yield text[:i] + text[i + 1 :]
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ by one substitution, insertion or deletion of a
+    character that is not a numeral."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        if a[i + 1 :] != b[i + 1 :]:
+            return False
+        return a[i] not in NUMERALS and b[i] not in NUMERALS
+    if a[i:] != b[i + 1 :]:
+        return False
+    return b[i] not in NUMERALS
 
 
 class LawTitle(Check):
     kind = "law-title"
     scopes = frozenset({"document", "body"})
-    params = {
+    params: ClassVar[dict[str, type | tuple[type, ...]]] = {
         "mode": str,
         "titles": list,
         "short_full": str,
         "local": list,
         "lenient": list,
         "unverified_severity": str,
+        "ignore": list,
+        "min_run": int,
     }
     required = ("mode",)
 
     def compile(self, params: dict[str, Any]) -> None:
         self.mode = params["mode"]
-        if self.mode not in ("short", "unknown"):
-            raise self.fail("mode", "'mode' must be 'short' or 'unknown'")
+        if self.mode not in ("short", "unknown", "bare"):
+            raise self.fail("mode", "'mode' must be 'short', 'unknown' or 'bare'")
         pack = self.rule.pack
         try:
             self.titles: frozenset[str] = frozenset().union(
@@ -74,49 +136,224 @@ class LawTitle(Check):
             self.local: frozenset[str] = frozenset().union(
                 *(_read_lines(pack.data_path(p)) for p in params.get("local", []))
             )
-            self.short_full = _read_short_full(pack.data_path(params["short_full"])) if "short_full" in params else {}
+            self.short_full = (
+                _read_short_full(pack.data_path(params["short_full"]))
+                if "short_full" in params
+                else {}
+            )
         except OSError as exc:
             raise self.fail("titles", f"cannot read title list: {exc}") from None
+        # Only short titles of 中华人民共和国… laws and regulations count as "short":
+        # the other pairs of the table differ in inner punctuation or word order.
+        self.prc_short = {s: f for s, f in self.short_full.items() if f.startswith(PRC) and f != s}
         self.lenient = frozenset(params.get("lenient", []))
         self.unverified = params.get("unverified_severity", "info")
-        # Index national titles by stem for near-miss lookups.
-        self.by_stem: dict[str, list[str]] = {}
-        for title in self.titles:
-            self.by_stem.setdefault(_stem(title), []).append(title)
+        ignore = params.get("ignore", [])
+        try:
+            self.ignore = regex.compile("|".join(f"(?:{p})" for p in ignore)) if ignore else None
+        except regex.error as exc:
+            raise self.fail("ignore", f"bad regular expression in 'ignore': {exc}") from None
+        self.min_run = params.get("min_run", 3)
+        if self.mode == "unknown":
+            self._index_near_misses()
+        elif self.mode == "bare":
+            self._index_bare_names()
 
+    # -- indexes -------------------------------------------------------------------------
+    def _index_near_misses(self) -> None:
+        """Stems of every national title (with and without 中华人民共和国, and of the short
+        titles), and the one-deletion neighbourhood of the long 中华人民共和国… titles."""
+        self.by_stem: dict[str, set[str]] = {}
+        self.by_deletion: dict[str, set[str]] = {}
+        for title in self.titles:
+            for stem in {_stem(title), _stem(_without_prc(title))}:
+                if len(stem) >= 2:
+                    self.by_stem.setdefault(stem, set()).add(title)
+            if title.startswith(PRC) and len(title) >= MIN_TYPO_LENGTH:
+                for variant in _deletions(title):
+                    self.by_deletion.setdefault(variant, set()).add(title)
+        for short, full in self.prc_short.items():
+            stem = _stem(short)
+            if len(stem) >= 2 and full in self.titles:
+                self.by_stem.setdefault(stem, set()).add(full)
+
+    def _index_bare_names(self) -> None:
+        """Regulation names ending in 条例 (name -> full title) and law names for lists."""
+        self.regulations: dict[str, str] = {}
+        for title in self.titles:
+            if title.endswith("条例") and len(title) >= 4 and "关于" not in title:
+                self.regulations[title] = title
+        for short, full in self.prc_short.items():
+            if short.endswith("条例") and len(short) >= 4:
+                self.regulations[short] = full
+        self.max_name = max((len(n) for n in self.regulations), default=0)
+        self.law_names: dict[str, str] = {}
+        for short, full in self.prc_short.items():
+            if regex.fullmatch(r"[\p{Han}]{1,20}(?:法|法典)", short):
+                self.law_names[short] = full
+        for title in self.titles:
+            if title.startswith(PRC) and regex.fullmatch(r"[\p{Han}]{2,30}(?:法|法典)", title):
+                self.law_names[title] = title
+
+    # -- running -------------------------------------------------------------------------
     def run(self, ctx: LintContext) -> Iterator[Finding]:
         spans = ctx.spans(self.rule.scope, self.rule.pack)
+        if self.mode == "bare":
+            for span in spans:
+                yield from self.bare_regulations(ctx, span.start, span.end)
+                yield from self.bare_lists(ctx, span.start, span.end)
+            return
         declared = {m.group(1) for m in DECLARED_SHORT.finditer(ctx.text)}
         seen: set[str] = set()
         for span in spans:
             for match in BOOK_TITLE.finditer(ctx.text, span.start, span.end):
-                title = VERSION_NOTE.sub("", match.group(1))
-                finding = self.short(match, title, declared, seen) if self.mode == "short" else self.unknown(match, title)
+                title = VERSION_NOTE.sub("", match.group(1)).strip()
+                if self.mode == "short":
+                    finding = self.short(match, title, declared, seen)
+                else:
+                    finding = self.unknown(match, title)
                 seen.add(title)
                 if finding is not None:
                     yield finding
 
-    def short(self, match: regex.Match[str], title: str, declared: set[str], seen: set[str]) -> Finding | None:
-        full = self.short_full.get(title)
-        if full is None or full == title or title in declared or full in seen:
+    def short(
+        self, match: regex.Match[str], title: str, declared: set[str], seen: set[str]
+    ) -> Finding | None:
+        full = self.prc_short.get(title)
+        if full is None or title in declared or full in seen:
             return None
         start, end = match.start(1), match.start(1) + len(title)
         severity = "info" if title in self.lenient else None
-        return Finding(match.start(), match.end(), {"title": title, "full": full}, (Edit(start, end, full),), severity)
+        values = {"title": title, "full": full}
+        return Finding(match.start(), match.end(), values, (Edit(start, end, full),), severity)
+
+    def known(self, *titles: str) -> bool:
+        return any(t in self.titles or t in self.local or t in self.short_full for t in titles)
 
     def unknown(self, match: regex.Match[str], title: str) -> Finding | None:
-        if not LAW_ENDING.search(title) or title in self.titles or title in self.local:
+        bare = TRIAL_NOTE.sub("", title).strip()
+        if len(bare) < 4 or not LAW_ENDING.search(bare) or self.known(title, bare):
             return None
-        if title in self.short_full or title.startswith("中华人民共和国") and title[7:] in self.short_full:
+        if self.ignore is not None and self.ignore.search(bare):
             return None
         values: dict[str, Any] = {"title": title}
-        if PLACE_PREFIX.match(title):
-            values["reason"] = "地方性法规或规章，无法核对"
-            return Finding(match.start(), match.end(), values, (), self.unverified)
-        candidates = self.by_stem.get(_stem(title), [])
+        candidates = self.same_stem(bare)
         if candidates:
             values["suggestion"] = "》或《".join(sorted(candidates))
-            values["reason"] = f"应为《{values['suggestion']}》"
+            values["reason"] = f"名称有误，应为《{values['suggestion']}》"
             return Finding(match.start(), match.end(), values)
-        values["reason"] = "不在国家法律法规名录中，请核对名称"
+        candidates = self.one_character_off(bare)
+        if candidates:
+            # A typo is likely, but a law newer than the lists may differ by one character
+            # from a listed one (会计法/审计法): reported one level lower.
+            values["suggestion"] = "》或《".join(sorted(candidates))
+            values["reason"] = f"与《{values['suggestion']}》只差一字，请核对名称是否有误"
+            return Finding(match.start(), match.end(), values, (), TYPO_SEVERITY)
+        if PLACE_PREFIX.match(bare):
+            values["reason"] = LOCAL_REASON
+        else:
+            values["reason"] = UNLISTED_REASON
         return Finding(match.start(), match.end(), values, (), self.unverified)
+
+    def same_stem(self, title: str) -> set[str]:
+        """National titles with the same stem (other ending, with/without 中华人民共和国)."""
+        found: set[str] = set()
+        for stem in {_stem(title), _stem(_without_prc(title))}:
+            found |= self.by_stem.get(stem, set())
+        found.discard(title)
+        return found
+
+    def one_character_off(self, title: str) -> set[str]:
+        """中华人民共和国… titles one character away (not a numeral)."""
+        if len(title) < MIN_TYPO_LENGTH or not title.startswith(PRC[:4]):
+            return set()
+        found: set[str] = set()
+        for variant in _deletions(title):
+            found |= {t for t in self.by_deletion.get(variant, ()) if _one_edit_apart(title, t)}
+        return found
+
+    # -- mode "bare" ---------------------------------------------------------------------
+    def bare_regulations(self, ctx: LintContext, start: int, end: int) -> Iterator[Finding]:
+        text = ctx.text
+        position = text.find("条例", start, end)
+        while position != -1:
+            name_end = position + 2
+            name = self._longest_name_before(text, name_end, start)
+            if name is not None:
+                name_start = name_end - len(name)
+                if not self._bare_name_excluded(ctx, name_start, name_end):
+                    full = self.regulations[name]
+                    values = {
+                        "title": name,
+                        "full": full,
+                        "reason": f"是法规名称，正文引用应加书名号并写全称《{full}》",
+                    }
+                    edit = Edit(name_start, name_end, f"《{full}》")
+                    yield Finding(name_start, name_end, values, (edit,))
+            position = text.find("条例", name_end, end)
+
+    def _longest_name_before(self, text: str, name_end: int, floor: int) -> str | None:
+        for length in range(min(self.max_name, name_end - floor), 3, -1):
+            candidate = text[name_end - length : name_end]
+            if candidate in self.regulations:
+                return candidate
+        return None
+
+    def _bare_name_excluded(self, ctx: LintContext, start: int, end: int) -> bool:
+        text = ctx.text
+        if any(ctx.inside(region, start, end) for region in ("book", "quote")):
+            return True
+        before = text[start - 1] if start > 0 else ""
+        if before in PLACE_BEFORE or before == "《":
+            return True  # the tail of a local title, or a broken 书名号
+        after = text[end : end + 2]
+        return after in ("实施", "细则") or after[:1] == "》"
+
+    def bare_lists(self, ctx: LintContext, start: int, end: int) -> Iterator[Finding]:
+        """Runs of law names separated by 顿号.  An item that is not exactly a name can end
+        a run with a name at its start (行政处罚法等法律) and start a run with a name at
+        its end (组织学习宪法)."""
+        for found in ITEM_RUN.finditer(ctx.text, start, end):
+            run: list[tuple[int, int]] = []
+            offset = found.start()
+            for item in found.group().split("、"):
+                if item in self.law_names:
+                    run.append((offset, offset + len(item)))
+                else:
+                    head = self._name_at_start(item)
+                    if run and head:
+                        run.append((offset, offset + head))
+                    yield from self._report_run(ctx, run)
+                    tail = self._name_at_end(item)
+                    run = [(offset + len(item) - tail, offset + len(item))] if tail else []
+                offset += len(item) + 1
+            yield from self._report_run(ctx, run)
+
+    def _name_at_start(self, item: str) -> int:
+        """Length of the longest law name that starts ``item`` (0 if none)."""
+        for cut in range(len(item) - 1, 1, -1):
+            if item[:cut] in self.law_names:
+                return cut
+        return 0
+
+    def _name_at_end(self, item: str) -> int:
+        """Length of the longest law name that ends ``item`` (0 if none)."""
+        for cut in range(1, len(item) - 1):
+            if item[cut:] in self.law_names:
+                return len(item) - cut
+        return 0
+
+    def _report_run(self, ctx: LintContext, run: list[tuple[int, int]]) -> Iterator[Finding]:
+        if len(run) < self.min_run:
+            return
+        start, end = run[0][0], run[-1][1]
+        if any(ctx.inside(region, start, end) for region in ("book", "quote")):
+            return
+        full = self.law_names[ctx.text[run[0][0] : run[0][1]]]
+        values = {
+            "title": ctx.text[start:end],
+            "full": full,
+            "reason": f"连续列举{len(run)}部法律而未加书名号，"
+            f"引用法律名称应加书名号并写全称（如《{full}》）",
+        }
+        yield Finding(start, end, values, (), None)

@@ -1,12 +1,14 @@
 """Kinds that look at the outline: ``section`` (a part must exist / must contain
 terms), ``sequence`` (ordinals run 1, 2, 3 … per parent; enumerators keep one
-word), ``heading-marker`` (GB/T 9704 marker forms) and ``broken-line``
-(sentences broken across lines by extraction)."""
+word; no level skipped), ``heading-marker`` (GB/T 9704 marker forms),
+``heading-punctuation`` (no 。 at the end of a stand-alone heading) and
+``broken-line`` (sentences broken across lines by extraction)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from itertools import islice
+from typing import Any, ClassVar
 
 import regex
 
@@ -19,6 +21,7 @@ from reportlint.outline import Heading, Section
 from reportlint.rules import compile_pattern
 
 DOCUMENT_ONLY = frozenset({"document"})
+ParamTypes = dict[str, type | tuple[type, ...]]
 
 
 class SectionCheck(Check):
@@ -29,7 +32,7 @@ class SectionCheck(Check):
 
     kind = "section"
     scopes = DOCUMENT_ONLY
-    params = {
+    params: ClassVar[ParamTypes] = {
         "part": str,
         "aliases": list,
         "level": int,
@@ -44,13 +47,17 @@ class SectionCheck(Check):
         pack = self.rule.pack
         if "part" in params:
             if params["part"] not in pack.parts:
-                raise self.fail("part", f"unknown part '{params['part']}' (pack.toml: {sorted(pack.parts)})")
+                raise self.fail(
+                    "part", f"unknown part '{params['part']}' (pack.toml: {sorted(pack.parts)})"
+                )
             part = pack.parts[params["part"]]
             self.pattern = part.pattern
             self.level = params.get("level", part.level)
             self.label = part.label
         elif params.get("aliases"):
-            self.pattern = compile_pattern(self.rule, "check.aliases", "|".join(f"(?:{a})" for a in params["aliases"]))
+            self.pattern = compile_pattern(
+                self.rule, "check.aliases", "|".join(f"(?:{a})" for a in params["aliases"])
+            )
             self.level = params.get("level")
             self.label = params["aliases"][0]
         else:
@@ -62,7 +69,11 @@ class SectionCheck(Check):
         self.where = params.get("where", "any")
         if self.where not in ("any", "heading", "body"):
             raise self.fail("where", "'where' must be 'any', 'heading' or 'body'")
-        self.if_heading = compile_pattern(self.rule, "check.if_heading", params["if_heading"]) if "if_heading" in params else None
+        self.if_heading = (
+            compile_pattern(self.rule, "check.if_heading", params["if_heading"])
+            if "if_heading" in params
+            else None
+        )
         self.unless_heading = (
             compile_pattern(self.rule, "check.unless_heading", params["unless_heading"])
             if "unless_heading" in params
@@ -96,18 +107,43 @@ class SectionCheck(Check):
 
 
 def _children_by_level(section: Section, level: int) -> list[Heading]:
-    return [c.heading for c in section.children if c.heading is not None and c.heading.level == level]
+    return [
+        c.heading for c in section.children if c.heading is not None and c.heading.level == level
+    ]
+
+
+def _problem(ordinal: int, expected: int, previous: int) -> str:
+    if ordinal == previous:
+        return "重复"
+    return "缺少" if ordinal > expected else "顺序错误"
+
+
+def _detail(problem: str, expected: str, missing_last: str, previous: str) -> str:
+    """A readable description of a deviation: 前缺少“（一）”, 与上一个序号重复 …"""
+    if problem == "重复":
+        return "与上一个序号重复"
+    if problem == "缺少":
+        missing = f"“{expected}”" if missing_last == expected else f"“{expected}”至“{missing_last}”"
+        return f"前缺少{missing}"
+    return f"排在“{previous}”之后，顺序颠倒"
 
 
 class Sequence(Check):
     """Ordinals of one heading ``level`` under each parent (``target = "headings"``), or of
     inline enumerators 一是/二是 in each run (``target = "enumerations"``), must run
     1, 2, 3 … with no gap or repeat (``aspect = "order"``); enumerators of one run must
-    use one word, 一是…二是 not 一是…二要 (``aspect = "word"``)."""
+    use one word, 一是…二是 not 一是…二要 (``aspect = "word"``); a heading must not sit
+    two levels below its parent (``aspect = "nesting"``).
+
+    Headings: a list that starts again at 1 under the same parent is a new list (lists
+    under an unnumbered sub-heading, or paragraphs that each open with （1）), not a repeat;
+    after a deviation the count continues from the ordinal found, so one wrong marker
+    gives one finding.  Enumerations: only the first deviation of a run is reported,
+    since the items after it usually just follow the wrong number (五是、五是、六是)."""
 
     kind = "sequence"
     scopes = DOCUMENT_ONLY
-    params = {"target": str, "level": int, "aspect": str}
+    params: ClassVar[ParamTypes] = {"target": str, "level": int, "aspect": str}
     required = ("target",)
 
     def compile(self, params: dict[str, Any]) -> None:
@@ -142,28 +178,44 @@ class Sequence(Check):
                 previous = 0
                 for heading in _children_by_level(section, level):
                     expected = previous + 1
-                    if heading.ordinal != expected:
+                    if heading.ordinal not in (expected, 1):
                         yield self._finding(heading, expected, previous)
                     previous = heading.ordinal
 
     def _nesting(self, ctx: LintContext) -> Iterator[Finding]:
-        """A heading two levels below its parent (一、 then 1. with no （一）)."""
-        for section in ctx.outline.sections():
-            parent = section.parent
-            heading = section.heading
-            assert heading is not None
-            if parent is not None and parent.level >= 1 and heading.level > parent.level + 1:
-                skipped = canonical_marker(parent.level + 1, 1)
-                values = {"found": heading.marker, "parent": parent.heading.marker if parent.heading else "", "skipped": skipped}
-                yield Finding(heading.start, heading.marker_end, values)
+        """A heading two levels below its parent (一、 then 1. with no （一）); reported once
+        per parent, at its first such child."""
+        for parent in ctx.outline.root.walk():
+            if parent.level < 1 or parent.heading is None:
+                continue
+            for section in parent.children:
+                heading = section.heading
+                assert heading is not None
+                if heading.level > parent.level + 1:
+                    values = {
+                        "found": heading.marker,
+                        "parent": parent.heading.marker,
+                        "skipped": canonical_marker(parent.level + 1, 1),
+                    }
+                    yield Finding(heading.start, heading.marker_end, values)
+                    break
 
     def _finding(self, heading: Heading, expected: int, previous: int) -> Finding:
         level = heading.level
-        problem = "重复" if heading.ordinal == previous else ("缺少" if heading.ordinal > expected else "顺序错误")
+        problem = _problem(heading.ordinal, expected, previous)
+        expected_marker = canonical_marker(level, expected)
         values = {
             "found": heading.marker,
-            "expected": canonical_marker(level, expected),
+            "expected": expected_marker,
             "problem": problem,
+            "detail": _detail(
+                problem,
+                expected_marker,
+                canonical_marker(level, heading.ordinal - 1)
+                if heading.ordinal > 1
+                else expected_marker,
+                canonical_marker(level, previous) if previous else "",
+            ),
         }
         return Finding(heading.start, heading.marker_end, values)
 
@@ -173,13 +225,22 @@ class Sequence(Check):
             for item in run:
                 expected = previous + 1
                 if item.ordinal != expected:
-                    problem = "重复" if item.ordinal == previous else ("缺少" if item.ordinal > expected else "顺序错误")
+                    problem = _problem(item.ordinal, expected, previous)
+                    word = item.word
+                    expected_marker = to_chinese(expected) + word
+                    missing_last = (
+                        to_chinese(item.ordinal - 1) + word if item.ordinal > 1 else expected_marker
+                    )
                     values = {
                         "found": item.marker,
-                        "expected": to_chinese(expected) + item.word,
+                        "expected": expected_marker,
                         "problem": problem,
+                        "detail": _detail(
+                            problem, expected_marker, missing_last, to_chinese(previous) + word
+                        ),
                     }
                     yield Finding(item.start, item.end, values)
+                    break  # the rest of the run follows the wrong number: one finding per run
                 previous = item.ordinal
 
     def _enumeration_words(self, ctx: LintContext) -> Iterator[Finding]:
@@ -191,81 +252,136 @@ class Sequence(Check):
                 if item.word != word:
                     right = to_chinese(item.ordinal) + word
                     values = {"found": item.marker, "expected": right, "first": run[0].marker}
-                    yield Finding(item.start, item.end, values, (Edit(item.start, item.end, right),))
+                    yield Finding(
+                        item.start, item.end, values, (Edit(item.start, item.end, right),)
+                    )
 
 
 class HeadingMarker(Check):
     """Heading markers must be written as GB/T 9704—2012 7.3.3 says: 一、 （一） 1. （1）.
-    The fix rewrites the marker (and drops spaces after it)."""
+    The fix rewrites the marker (and drops spaces after it).  In a Markdown file a
+    space after a correct ``1.`` is list syntax, not a defect."""
 
     kind = "heading-marker"
     scopes = DOCUMENT_ONLY
-    params = {"levels": list}
+    params: ClassVar[ParamTypes] = {"levels": list}
 
     def compile(self, params: dict[str, Any]) -> None:
         self.levels = set(params.get("levels", [1, 2, 3, 4]))
 
     def run(self, ctx: LintContext) -> Iterator[Finding]:
+        markdown = ctx.doc.path.lower().endswith((".md", ".markdown"))
         for heading in ctx.outline.headings:
             if heading.level not in self.levels:
                 continue
             after = heading.marker_end
-            while after < heading.title_start and ctx.text[after] in " \t\u3000":
+            while after < heading.title_start and ctx.text[after] in " \t\u3000\u00a0":
                 after += 1
-            if heading.well_formed and after == heading.marker_end:
+            if heading.well_formed and (
+                after == heading.marker_end or (markdown and heading.level == 3)
+            ):
                 continue
             values = {"found": ctx.text[heading.start : after], "expected": heading.canonical}
             edit = Edit(heading.start, after, heading.canonical)
             yield Finding(heading.start, heading.marker_end, values, (edit,))
 
 
-SENTENCE_END = regex.compile(r"[。！？；：…”’」』）)】]\s*$")
-
-
 class BrokenLine(Check):
     """A sentence broken across lines (PDF/Word extraction): the line stops mid-sentence and
-    the paragraph goes on after a line break.  The fix joins the two lines."""
+    the paragraph goes on after a line break (the outline's paragraphs say which lines
+    belong together).  The fix joins the two lines.
+
+    A break across a blank line is always reported: it splits one sentence into two
+    paragraphs.  A break between adjacent lines is reported only in a plain-text file laid
+    out one paragraph per line; in Markdown adjacent lines are one paragraph by definition,
+    and a hard-wrapped text (several such breaks) wraps on purpose."""
 
     kind = "broken-line"
     scopes = DOCUMENT_ONLY
-    params: dict[str, type | tuple[type, ...]] = {}
+    params: ClassVar[ParamTypes] = {}
+    WRAPPED = 3  # this many adjacent-line breaks: the file is hard-wrapped
 
     def compile(self, params: dict[str, Any]) -> None:
         pass
 
     def run(self, ctx: LintContext) -> Iterator[Finding]:
         doc = ctx.doc
-        for paragraph in ctx.outline.paragraphs:
-            for before, after in zip(paragraph.lines, paragraph.lines[1:], strict=False):
-                end = doc.line_end(before)
-                text_before = doc.line_text(before).rstrip()
-                end = doc.line_start(before) + len(text_before)
-                next_text = doc.line_text(after)
-                next_start = doc.line_start(after) + len(next_text) - len(next_text.lstrip())
-                values = {
-                    "next_line": after,
-                    "joined": text_before[-4:] + next_text.strip()[:4],
-                }
-                yield Finding(max(end - 1, 0), end, values, (Edit(end, next_start, ""),))
+        pairs = [
+            (before, after)
+            for paragraph in ctx.outline.paragraphs
+            for before, after in zip(paragraph.lines, paragraph.lines[1:], strict=False)
+        ]
+        adjacent = sum(1 for before, after in pairs if after == before + 1)
+        markdown = doc.path.lower().endswith((".md", ".markdown"))
+        report_adjacent = not markdown and adjacent < self.WRAPPED
+        for before, after in pairs:
+            if after == before + 1 and not report_adjacent:
+                continue
+            text_before = doc.line_text(before).rstrip()
+            end = doc.line_start(before) + len(text_before)
+            next_text = doc.line_text(after)
+            next_start = doc.line_start(after) + len(next_text) - len(next_text.lstrip())
+            values = {
+                "next_line": after,
+                "joined": text_before.lstrip()[-4:] + next_text.strip()[:4],
+            }
+            yield Finding(max(end - 1, 0), end, values, (Edit(end, next_start, ""),))
 
 
 class HeadingPunctuation(Check):
     """A stand-alone heading line should not end with 。；，: (run-in headings, whose body
-    follows on the same line, are fine).  The fix removes the mark."""
+    follows on the same line, are fine).  Only headings that head some content are looked
+    at: a line followed directly by its next sibling (or nothing) may be a one-sentence
+    list item, where the full stop is right.  ``levels`` limits the heading levels.
+    The fix removes the mark."""
 
     kind = "heading-punctuation"
     scopes = DOCUMENT_ONLY
-    params = {"marks": str}
+    params: ClassVar[ParamTypes] = {"marks": str, "levels": list}
 
     def compile(self, params: dict[str, Any]) -> None:
         self.marks = params.get("marks", "。；，,;")
+        self.levels = set(params.get("levels", [1, 2, 3, 4]))
 
     def run(self, ctx: LintContext) -> Iterator[Finding]:
-        for heading in ctx.outline.headings:
-            if heading.run_in:
+        doc = ctx.doc
+        last_body_line = _signature_start(ctx) - 1
+        for section in ctx.outline.sections():
+            heading = section.heading
+            assert heading is not None
+            if heading.run_in or heading.level not in self.levels:
                 continue
-            tail = ctx.text[heading.title_end : ctx.doc.line_end(heading.line)]
+            below = range(heading.line + 1, min(section.end_line, last_body_line) + 1)
+            if not any(doc.line_text(line).strip() for line in below):
+                continue  # nothing under it: a list item, not a heading over content
+            tail = ctx.text[heading.title_end : doc.line_end(heading.line)]
             stripped = tail.rstrip()
             if stripped and all(ch in self.marks for ch in stripped):
                 start = heading.title_end
-                yield Finding(start, start + len(stripped), {"mark": stripped}, (Edit(start, start + len(stripped), ""),))
+                end = start + len(stripped)
+                yield Finding(start, end, {"mark": stripped}, (Edit(start, end, ""),))
+
+
+_DATE = regex.compile(r"[0-9０-９〇○零一二三四五六七八九]{4}\s*年.{1,4}月.{1,4}日")
+_SIGNATURE_MAX = 40  # a 发文机关署名 line is short and has no sentence punctuation
+_CLAUSE_PUNCT = regex.compile(r"[。！？；：，、]")
+
+
+def _signature_start(ctx: LintContext) -> int:
+    """First line of the closing 落款 block (署名 + 成文日期), or one past the last line."""
+    doc = ctx.doc
+    lines = list(islice((n for n in range(doc.line_count, 0, -1) if doc.line_text(n).strip()), 3))
+    if (
+        not lines
+        or not _DATE.search(doc.line_text(lines[0]))
+        or len(doc.line_text(lines[0]).strip()) > 20
+    ):
+        return doc.line_count + 1
+    start = lines[0]
+    headings = {heading.line for heading in ctx.outline.headings}
+    for line in lines[1:]:
+        text = doc.line_text(line).strip()
+        if len(text) > _SIGNATURE_MAX or _CLAUSE_PUNCT.search(text) or line in headings:
+            break
+        start = line
+    return start

@@ -1,0 +1,60 @@
+"""Generate the rule list of a pack's README from its rule files.
+
+The README keeps hand-written text outside the markers; the table between
+``<!-- rules:start -->`` and ``<!-- rules:end -->`` is generated, and a test
+fails when it is stale.  Regenerate with::
+
+    python -m reportlint.rule_docs rules/fazhi
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from reportlint.rules import Pack, load_pack
+
+START, END = "<!-- rules:start -->", "<!-- rules:end -->"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def rules_table(pack: Pack) -> str:
+    lines = [
+        "| code | name | category | severity | default | fix | message | basis |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for rule in sorted(pack.rules, key=lambda r: r.code):
+        fixable = any(e.fixed for e in rule.bad)
+        fix = ("safe" if rule.fix_safe else "unsafe") if fixable else ""
+        lines.append(
+            f"| {rule.code} | {rule.name} | {rule.category} | {rule.severity.label} | "
+            f"{'on' if rule.enabled else 'off'} | {fix} | {_cell(rule.message)} | {_cell(rule.basis)} |"
+        )
+    return "\n".join(lines)
+
+
+def render_readme(pack: Pack, current: str) -> str:
+    """``current`` with the generated table replaced (appended if the markers are missing)."""
+    block = f"{START}\n{rules_table(pack)}\n{END}"
+    if START in current and END in current:
+        head, _, rest = current.partition(START)
+        _, _, tail = rest.partition(END)
+        return head + block + tail
+    return current.rstrip("\n") + "\n\n" + block + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    for directory in args:
+        pack = load_pack(directory)
+        readme = Path(directory) / "README.md"
+        current = readme.read_text(encoding="utf-8") if readme.exists() else f"# {pack.name}\n"
+        readme.write_text(render_readme(pack, current), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
