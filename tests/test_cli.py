@@ -47,9 +47,7 @@ def test_json_positions_outside_bmp(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert (first["line"], first["column"], first["end_line"], first["end_column"]) == (3, 4, 3, 5)
     assert (second["line"], second["column"]) == (3, 6)
     assert first["code"] == "FZ503" and first["severity"] == "warning"
-    assert first["fix"]["edits"] == [
-        {"line": 3, "column": 4, "end_line": 3, "end_column": 5, "new_text": ""}
-    ]
+    assert first["fix"]["edits"] == [{"line": 3, "column": 4, "end_line": 3, "end_column": 5, "new_text": ""}]
     assert payload["summary"] == {
         "files": 1,
         "diagnostics": 2,
@@ -137,9 +135,7 @@ def test_select_ignore_and_exit_zero(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert code == 0 and "FZ503" in out
 
 
-def test_disabled_rules_need_explicit_selection(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_disabled_rules_need_explicit_selection(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = "某镇人民政府2024年法治政府建设情况报告\n\n一、主要举措和成效\n\n扎实推进依法行政。\n"
     report = write(tmp_path / "r.txt", text)
     _, out, _ = run(capsys, "check", str(report))
@@ -148,9 +144,7 @@ def test_disabled_rules_need_explicit_selection(
     assert f"{report}:3:1: FZ801" in out
 
 
-def test_config_file_is_found_walking_up(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_config_file_is_found_walking_up(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "reportlint.toml").write_text('select = ["FZ503"]\nignore = []\n', encoding="utf-8")
     sub = tmp_path / "reports" / "2024"
     sub.mkdir(parents=True)
@@ -159,9 +153,7 @@ def test_config_file_is_found_walking_up(
     assert {line.split(": ")[1].split()[0] for line in out.splitlines()[:-2]} == {"FZ503"}
 
 
-def test_pyproject_config_and_per_file_ignores(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_pyproject_config_and_per_file_ignores(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "pyproject.toml").write_text(
         '[tool.reportlint]\nselect = ["FZ503", "FZ706"]\n[tool.reportlint.per-file-ignores]\n"old/*" = ["FZ503"]\n',
         encoding="utf-8",
@@ -172,9 +164,7 @@ def test_pyproject_config_and_per_file_ignores(
     assert "FZ503" not in out and "FZ706" in out
 
 
-def test_config_error_names_file_and_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_config_error_names_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "reportlint.toml").write_text('select = ["FZ503"]\nselcet = []\n', encoding="utf-8")
     report = write(tmp_path / "r.txt", TITLE)
     code, _, err = run(capsys, "check", str(report))

@@ -184,10 +184,7 @@ def test_sample_title_offsets_skip_leading_space() -> None:
 
 
 def section_rows(outline: Outline) -> list[tuple[int, int, int, int]]:
-    return [
-        (s.level, s.start_line, s.end_line, s.parent.level if s.parent else -1)
-        for s in outline.sections()
-    ]
+    return [(s.level, s.start_line, s.end_line, s.parent.level if s.parent else -1) for s in outline.sections()]
 
 
 def test_sample_000_sections() -> None:
@@ -638,9 +635,7 @@ def test_paragraph_not_joined_before_enumerator_heading_or_date() -> None:
         ),
     ],
 )
-def test_title_heuristics(
-    text: str, title: str, title_lines: tuple[int, ...], header_lines: tuple[int, ...]
-) -> None:
+def test_title_heuristics(text: str, title: str, title_lines: tuple[int, ...], header_lines: tuple[int, ...]) -> None:
     _, outline = outline_of(text)
     assert (outline.title, outline.title_lines, outline.header_lines) == (
         title,

@@ -258,9 +258,7 @@ def test_directory(tmp_path: Path) -> None:
     assert caught.value.kind == "directory"
 
 
-@pytest.mark.skipif(
-    sys.platform == "win32" or os.geteuid() == 0, reason="needs POSIX permissions, not root"
-)
+@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="needs POSIX permissions, not root")
 def test_permission_denied(tmp_path: Path) -> None:
     path = write(tmp_path, "secret.txt", b"x")
     path.chmod(0)
@@ -436,9 +434,7 @@ def test_round_trip_other_encodings(original: bytes) -> None:
 
 def test_encode_text_changes_newlines_and_adds_bom() -> None:
     assert encode_text("甲\n乙", "utf-8", True, "\r\n") == codecs.BOM_UTF8 + "甲\r\n乙".encode()
-    assert encode_text("a\nb", "utf-16-le", True, "\r") == codecs.BOM_UTF16_LE + "a\rb".encode(
-        "utf-16-le"
-    )
+    assert encode_text("a\nb", "utf-16-le", True, "\r") == codecs.BOM_UTF16_LE + "a\rb".encode("utf-16-le")
 
 
 def test_encode_text_rejects_bad_arguments() -> None:

@@ -11,9 +11,7 @@ PACK_DIR = Path(__file__).resolve().parent.parent / "rules" / "fazhi"
 def test_pack_readme_is_up_to_date() -> None:
     pack = load_pack(PACK_DIR)
     current = (PACK_DIR / "README.md").read_text(encoding="utf-8")
-    assert current == render_readme(pack, current), (
-        "run: python -m reportlint.rule_docs rules/fazhi"
-    )
+    assert current == render_readme(pack, current), "run: python -m reportlint.rule_docs rules/fazhi"
 
 
 def test_table_lists_every_rule_once() -> None:

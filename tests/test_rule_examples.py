@@ -55,9 +55,7 @@ def test_bad_example_is_reported(rule: Rule, example: Example) -> None:
     for diag in found:
         assert 0 <= diag.start <= diag.end <= len(text)
     if span is not None:
-        assert span in {(d.start, d.end) for d in found}, [
-            (d.start, d.end, d.message) for d in found
-        ]
+        assert span in {(d.start, d.end) for d in found}, [(d.start, d.end, d.message) for d in found]
     if example.fixed is not None:
         fixed = apply_edits(text, applicable_edits(found, unsafe=True))
         assert fixed == example.fixed

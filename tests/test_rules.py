@@ -67,9 +67,7 @@ def test_good_rule_loads(tmp_path: Path) -> None:
         ("[[good]]", "[[good]\n", 15, "invalid TOML"),
     ],
 )
-def test_broken_rule_file_reports_file_and_line(
-    tmp_path: Path, old: str, new: str, line: int, message: str
-) -> None:
+def test_broken_rule_file_reports_file_and_line(tmp_path: Path, old: str, new: str, line: int, message: str) -> None:
     text = GOOD.replace(old, new)
     directory = pack_with(tmp_path, text)
     error = error_of(directory)
@@ -78,16 +76,10 @@ def test_broken_rule_file_reports_file_and_line(
 
 
 def test_bad_expression_is_reported(tmp_path: Path) -> None:
-    text = GOOD.replace(
-        "kind = \"forbid\"\npattern = '甲乙'", 'kind = "expr"\nwhen = \'mentions("甲") and\''
-    )
+    text = GOOD.replace("kind = \"forbid\"\npattern = '甲乙'", 'kind = "expr"\nwhen = \'mentions("甲") and\'')
     directory = pack_with(tmp_path, text)
-    assert error_of(directory).startswith(
-        f"{directory / 'XX101-no-foo.toml'}:10: cannot parse expression"
-    )
-    text = GOOD.replace(
-        "kind = \"forbid\"\npattern = '甲乙'", 'kind = "expr"\nwhen = \'mentionz("甲")\''
-    )
+    assert error_of(directory).startswith(f"{directory / 'XX101-no-foo.toml'}:10: cannot parse expression")
+    text = GOOD.replace("kind = \"forbid\"\npattern = '甲乙'", 'kind = "expr"\nwhen = \'mentionz("甲")\'')
     directory = pack_with(tmp_path, text)
     assert "unknown function 'mentionz'" in error_of(directory)
 
@@ -106,9 +98,7 @@ def test_cli_reports_broken_rule_dir(tmp_path: Path, capsys: pytest.CaptureFixtu
     code = main(["check", str(report), "--rules", str(directory)])
     err = capsys.readouterr().err
     assert code == 2
-    assert err.strip().startswith(
-        f"reportlint: {directory / 'XX101-no-foo.toml'}:9: unknown check kind 'nope'"
-    )
+    assert err.strip().startswith(f"reportlint: {directory / 'XX101-no-foo.toml'}:9: unknown check kind 'nope'")
 
 
 def test_extra_pack_from_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -121,9 +111,7 @@ def test_extra_pack_from_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert out.splitlines()[0] == f"{report}:2:3: XX101 [warning] 不要写“甲乙”。"
 
 
-def test_regex_timeout_is_reported_not_hung(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_regex_timeout_is_reported_not_hung(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from reportlint.checks import text as text_kinds
     from reportlint.engine import lint_text
 

@@ -40,19 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--select", type=_codes, help="只启用这些规则（代码或前缀，逗号分隔）")
     check.add_argument("--extend-select", type=_codes, help="在默认规则之外再启用这些规则")
     check.add_argument("--ignore", type=_codes, help="停用这些规则（代码或前缀）")
-    check.add_argument(
-        "--rules", action="append", type=Path, default=[], metavar="DIR", help="增加规则包目录"
-    )
-    check.add_argument(
-        "--config", type=Path, help="配置文件（默认向上查找 reportlint.toml 或 pyproject.toml）"
-    )
-    check.add_argument(
-        "--fail-on", choices=SEVERITIES, help="达到此级别的问题使退出码为 1（默认 warning）"
-    )
+    check.add_argument("--rules", action="append", type=Path, default=[], metavar="DIR", help="增加规则包目录")
+    check.add_argument("--config", type=Path, help="配置文件（默认向上查找 reportlint.toml 或 pyproject.toml）")
+    check.add_argument("--fail-on", choices=SEVERITIES, help="达到此级别的问题使退出码为 1（默认 warning）")
     check.add_argument("--exit-zero", action="store_true", help="发现问题时仍以 0 退出")
-    check.add_argument(
-        "--kind", choices=("部门", "政府", "乡镇街道"), help="报告主体类型（默认按标题推断）"
-    )
+    check.add_argument("--kind", choices=("部门", "政府", "乡镇街道"), help="报告主体类型（默认按标题推断）")
     check.add_argument("--output", type=Path, help="把结果写入文件而不是标准输出")
 
     rules = commands.add_parser("rules", help="列出全部规则")
@@ -172,9 +164,7 @@ def explain_text(rule: Rule) -> str:
 def run_explain(args: argparse.Namespace) -> int:
     rule = _ruleset(args).by_code(args.code.upper())
     if rule is None:
-        print(
-            f"reportlint: 没有规则 {args.code}（用 reportlint rules 查看全部规则）", file=sys.stderr
-        )
+        print(f"reportlint: 没有规则 {args.code}（用 reportlint rules 查看全部规则）", file=sys.stderr)
         return EXIT_ERROR
     sys.stdout.write(explain_text(rule))
     return EXIT_CLEAN

@@ -74,9 +74,7 @@ def _table(path: Path) -> tuple[dict[str, Any], str] | None:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
         found = regex.search(r"line (\d+)", str(exc))
-        raise ConfigError(
-            path, int(found.group(1)) if found else 1, f"invalid TOML: {exc}"
-        ) from None
+        raise ConfigError(path, int(found.group(1)) if found else 1, f"invalid TOML: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(path, 1, f"cannot read: {exc}") from None
     if path.name == "pyproject.toml":
@@ -110,9 +108,7 @@ def load_config(path: Path) -> Config:
             raise ConfigError(path, find_key_line(source, key), f"unknown profile setting '{key}'")
     fail_on = table.get("fail-on", "warning")
     if fail_on not in SEVERITIES:
-        raise ConfigError(
-            path, find_key_line(source, prefix + "fail-on"), f"unknown severity '{fail_on}'"
-        )
+        raise ConfigError(path, find_key_line(source, prefix + "fail-on"), f"unknown severity '{fail_on}'")
     return Config(
         select=tuple(table["select"]) if "select" in table else None,
         extend_select=tuple(table.get("extend-select", ())),

@@ -54,10 +54,7 @@ class LintContext:
         opening = self.spans(Scope("opening"))
         if not opening:
             return None
-        years = [
-            int(m.group(1))
-            for m in YEAR_IN_TEXT.finditer(self.text, opening[0].start, opening[0].end)
-        ]
+        years = [int(m.group(1)) for m in YEAR_IN_TEXT.finditer(self.text, opening[0].start, opening[0].end)]
         if not years:
             return None
         return max(set(years), key=lambda y: (years.count(y), -years.index(y)))
@@ -152,9 +149,7 @@ class LintContext:
     def _regions(self) -> dict[str, list[tuple[int, int]]]:
         regions: dict[str, list[tuple[int, int]]] = {}
         for name, (opening, closing) in PAIRED_REGIONS.items():
-            pattern = regex.compile(
-                regex.escape(opening) + "[^" + opening + closing + "\n]*" + regex.escape(closing)
-            )
+            pattern = regex.compile(regex.escape(opening) + "[^" + opening + closing + "\n]*" + regex.escape(closing))
             regions[name] = [(m.start(), m.end()) for m in pattern.finditer(self.text)]
         return regions
 

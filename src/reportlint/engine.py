@@ -82,9 +82,7 @@ def effective_profile(ctx: LintContext, config: Config, packs: Sequence[Pack]) -
     profile = dict(config.profile)
     if "kind" not in profile:
         title = ctx.outline.title
-        profile["kind"] = next(
-            (kind for pattern, kind in KIND_BY_TITLE if pattern.search(title)), "部门"
-        )
+        profile["kind"] = next((kind for pattern, kind in KIND_BY_TITLE if pattern.search(title)), "部门")
     if "deadline" not in profile:
         for pack in packs:
             deadline = pack.settings.get("profiles", {}).get(profile["kind"], {}).get("deadline")
@@ -108,9 +106,7 @@ def _timeout_diagnostic(rule: Rule, doc: Document) -> Diagnostic:
     )
 
 
-def lint_document(
-    doc: Document, rules: Sequence[Rule], config: Config | None = None
-) -> list[Diagnostic]:
+def lint_document(doc: Document, rules: Sequence[Rule], config: Config | None = None) -> list[Diagnostic]:
     """Run ``rules`` over ``doc``; diagnostics sorted by position, duplicates dropped."""
     config = config or Config()
     ctx = LintContext(doc)

@@ -17,9 +17,7 @@ def applicable_edits(diagnostics: Iterable[Diagnostic], unsafe: bool = False) ->
     # Whole fixes only: a fix whose edits would partly collide is skipped entirely.
     for fix in sorted(candidates, key=lambda f: (f.edits[0].start, f.edits[0].end)):
         edits = sorted(fix.edits, key=lambda e: (e.start, e.end))
-        if edits[0].start < last_end or any(
-            a.end > b.start for a, b in zip(edits, edits[1:], strict=False)
-        ):
+        if edits[0].start < last_end or any(a.end > b.start for a, b in pairwise(edits)):
             continue
         chosen.extend(edits)
         last_end = max(e.end for e in edits)

@@ -57,9 +57,7 @@ def summary_line(results: Results) -> str:
     if not total:
         line = f"未发现问题（检查 {files} 个文件）"
     else:
-        parts = "，".join(
-            f"{name} {counts[name]}" for name in ("错误", "警告", "提示", "建议") if counts[name]
-        )
+        parts = "，".join(f"{name} {counts[name]}" for name in ("错误", "警告", "提示", "建议") if counts[name])
         line = f"发现 {total} 个问题（{parts}），检查 {files} 个文件"
     if results.errors:
         line += f"；{len(results.errors)} 个文件无法读取"
@@ -94,10 +92,7 @@ def format_full(results: Results) -> str:
                 1,
                 (end.column - pos.column) if end.line == pos.line else len(source) - pos.column + 1,
             )
-            caret = (
-                "".join("　" if ord(c) > 0x2E80 else " " for c in source[: pos.column - 1])
-                + "^" * width
-            )
+            caret = "".join("　" if ord(c) > 0x2E80 else " " for c in source[: pos.column - 1]) + "^" * width
             block = [
                 f"{doc.path}:{pos.line}:{pos.column}: {diag.code} {diag.name}（{diag.severity.chinese}）",
                 f"  {diag.message}",
@@ -156,9 +151,7 @@ def format_json(results: Results) -> str:
         "summary": {
             "files": len(results.files),
             "diagnostics": sum(codes.values()),
-            "by_severity": {
-                k: counts[k] for k in ("error", "warning", "info", "hint") if counts[k]
-            },
+            "by_severity": {k: counts[k] for k in ("error", "warning", "info", "hint") if counts[k]},
             "by_code": dict(sorted(codes.items())),
         },
     }
@@ -178,10 +171,7 @@ def lsp_diagnostic(doc: Document, diag: Diagnostic) -> dict[str, Any]:
         item["data"]["fix"] = {
             "title": diag.fix.title,
             "safe": diag.fix.safe,
-            "edits": [
-                {"range": _lsp_range(doc, e.start, e.end), "newText": e.new_text}
-                for e in diag.fix.edits
-            ],
+            "edits": [{"range": _lsp_range(doc, e.start, e.end), "newText": e.new_text} for e in diag.fix.edits],
         }
     return item
 

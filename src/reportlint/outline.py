@@ -269,9 +269,7 @@ def _is_date(stripped: str) -> bool:
     return _DATE_LINE.fullmatch(stripped) is not None
 
 
-def _find_header(
-    stripped: list[str], candidates: dict[int, Heading]
-) -> tuple[list[int], list[int]]:
+def _find_header(stripped: list[str], candidates: dict[int, Heading]) -> tuple[list[int], list[int]]:
     """0-based indices of the header block and of the title lines within it."""
     block: list[int] = []
     seen_report = False
@@ -445,9 +443,7 @@ def _build_paragraphs(
 
     def may_be_continuation(index: int) -> bool:
         text = stripped[index]
-        return not (
-            index in heading_at or index in header or _ENUM_START.match(text) or _is_date(text)
-        )
+        return not (index in heading_at or index in header or _ENUM_START.match(text) or _is_date(text))
 
     groups: list[list[int]] = []
     for index, text in enumerate(stripped):
@@ -469,9 +465,7 @@ def _build_paragraphs(
     ]
 
 
-def _group_enumerators(
-    enumerators: list[Enumerator], root: Section
-) -> list[tuple[Enumerator, ...]]:
+def _group_enumerators(enumerators: list[Enumerator], root: Section) -> list[tuple[Enumerator, ...]]:
     sections = list(root.walk())  # document order; the innermost section is the last started
     section_starts = [section.start for section in sections]
     runs: list[list[Enumerator]] = []

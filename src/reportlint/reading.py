@@ -260,9 +260,7 @@ def read_path(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     return _document(data, name)
 
 
-def read_stdin(
-    stream: BinaryIO | TextIO | None = None, max_bytes: int = DEFAULT_MAX_BYTES
-) -> Document:
+def read_stdin(stream: BinaryIO | TextIO | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Read a report from standard input (or ``stream``); its path is ``<stdin>``.
 
     Bytes are decoded like a file's.  A text stream (one without ``.buffer``,
@@ -312,9 +310,7 @@ def _walk(top: str, extensions: tuple[str, ...]) -> Iterator[str | InputError]:
         yield _error_from_oserror(exc.filename or top, exc)
 
 
-def iter_report_files(
-    paths: list[str], extensions: Iterable[str] = DEFAULT_EXTENSIONS
-) -> Iterator[str | InputError]:
+def iter_report_files(paths: list[str], extensions: Iterable[str] = DEFAULT_EXTENSIONS) -> Iterator[str | InputError]:
     """Expand command-line paths into the report files to lint.
 
     Directories are searched recursively in sorted order (hidden entries and

@@ -199,14 +199,10 @@ def _parse_examples(raw: Any, path: Path, source: str, key: str) -> tuple[Exampl
         elif isinstance(item, dict) and isinstance(item.get("text"), str):
             unknown = set(item) - {"text", "fixed", "note"}
             if unknown:
-                raise RuleError(
-                    path, find_key_line(source, key), f"unknown example field(s): {sorted(unknown)}"
-                )
+                raise RuleError(path, find_key_line(source, key), f"unknown example field(s): {sorted(unknown)}")
             examples.append(Example(item["text"], item.get("fixed"), item.get("note", "")))
         else:
-            raise RuleError(
-                path, find_key_line(source, key), f"'{key}' entries need a 'text' string"
-            )
+            raise RuleError(path, find_key_line(source, key), f"'{key}' entries need a 'text' string")
     return tuple(examples)
 
 
@@ -226,9 +222,7 @@ def _parse_scope(raw: Any, path: Path, source: str, pack: Pack) -> Scope:
     if part is None and not aliases:
         raise RuleError(path, line, "a section scope needs 'part' or 'section'")
     if part is not None and part not in pack.parts:
-        raise RuleError(
-            path, line, f"unknown part '{part}' (pack.toml defines {sorted(pack.parts)})"
-        )
+        raise RuleError(path, line, f"unknown part '{part}' (pack.toml defines {sorted(pack.parts)})")
     for alias in aliases:
         _compile_or_fail(alias, path, line)
     within = raw.get("within", "all")
@@ -287,12 +281,8 @@ def parse_rule(data: dict[str, Any], source: str, path: Path, pack: Pack) -> Rul
         raise RuleError(path, find_key_line(source, "code"), f"bad rule code '{code}' (e.g. FZ101)")
     if not NAME_PATTERN.match(data["name"]):
         raise RuleError(path, find_key_line(source, "name"), "rule name must be kebab-case ASCII")
-    if data["category"] not in CATEGORIES and data["category"] not in pack.settings.get(
-        "categories", ()
-    ):
-        raise RuleError(
-            path, find_key_line(source, "category"), f"unknown category '{data['category']}'"
-        )
+    if data["category"] not in CATEGORIES and data["category"] not in pack.settings.get("categories", ()):
+        raise RuleError(path, find_key_line(source, "category"), f"unknown category '{data['category']}'")
     if data["severity"] not in SEVERITIES:
         raise RuleError(
             path,

@@ -136,11 +136,7 @@ class LawTitle(Check):
             self.local: frozenset[str] = frozenset().union(
                 *(_read_lines(pack.data_path(p)) for p in params.get("local", []))
             )
-            self.short_full = (
-                _read_short_full(pack.data_path(params["short_full"]))
-                if "short_full" in params
-                else {}
-            )
+            self.short_full = _read_short_full(pack.data_path(params["short_full"])) if "short_full" in params else {}
         except OSError as exc:
             raise self.fail("titles", f"cannot read title list: {exc}") from None
         # Only short titles of 中华人民共和国… laws and regulations count as "short":
@@ -216,9 +212,7 @@ class LawTitle(Check):
                 if finding is not None:
                     yield finding
 
-    def short(
-        self, match: regex.Match[str], title: str, declared: set[str], seen: set[str]
-    ) -> Finding | None:
+    def short(self, match: regex.Match[str], title: str, declared: set[str], seen: set[str]) -> Finding | None:
         full = self.prc_short.get(title)
         if full is None or title in declared or full in seen:
             return None
@@ -353,7 +347,6 @@ class LawTitle(Check):
         values = {
             "title": ctx.text[start:end],
             "full": full,
-            "reason": f"连续列举{len(run)}部法律而未加书名号，"
-            f"引用法律名称应加书名号并写全称（如《{full}》）",
+            "reason": f"连续列举{len(run)}部法律而未加书名号，引用法律名称应加书名号并写全称（如《{full}》）",
         }
         yield Finding(start, end, values, (), None)

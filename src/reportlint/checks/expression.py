@@ -73,9 +73,7 @@ def _functions(scope: Scope) -> dict[str, Callable[..., Any]]:
         return value is not None and regex.search(_mention_pattern(value), scope.text) is not None
 
     def heading_mentions(value: Any) -> bool:
-        return (
-            value is not None and regex.search(_mention_pattern(value), scope.heading) is not None
-        )
+        return value is not None and regex.search(_mention_pattern(value), scope.heading) is not None
 
     def heading_year() -> int | None:
         found = YEAR_IN_TEXT.search(scope.heading)
@@ -212,9 +210,7 @@ class Expr(Check):
         for kind, name in _names(self.tree):
             known = FUNCTION_NAMES if kind == "function" else VARIABLES
             if name not in known:
-                raise self.fail(
-                    "when", f"unknown {kind} '{name}' (known: {', '.join(sorted(known))})"
-                )
+                raise self.fail("when", f"unknown {kind} '{name}' (known: {', '.join(sorted(known))})")
         self.at = params.get("at", "scope" if self.rule.scope.is_section else "title")
 
     def evaluate(self, ctx: LintContext, span: Span | None) -> Any:

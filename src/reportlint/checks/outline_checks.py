@@ -47,17 +47,13 @@ class SectionCheck(Check):
         pack = self.rule.pack
         if "part" in params:
             if params["part"] not in pack.parts:
-                raise self.fail(
-                    "part", f"unknown part '{params['part']}' (pack.toml: {sorted(pack.parts)})"
-                )
+                raise self.fail("part", f"unknown part '{params['part']}' (pack.toml: {sorted(pack.parts)})")
             part = pack.parts[params["part"]]
             self.pattern = part.pattern
             self.level = params.get("level", part.level)
             self.label = part.label
         elif params.get("aliases"):
-            self.pattern = compile_pattern(
-                self.rule, "check.aliases", "|".join(f"(?:{a})" for a in params["aliases"])
-            )
+            self.pattern = compile_pattern(self.rule, "check.aliases", "|".join(f"(?:{a})" for a in params["aliases"]))
             self.level = params.get("level")
             self.label = params["aliases"][0]
         else:
@@ -70,9 +66,7 @@ class SectionCheck(Check):
         if self.where not in ("any", "heading", "body"):
             raise self.fail("where", "'where' must be 'any', 'heading' or 'body'")
         self.if_heading = (
-            compile_pattern(self.rule, "check.if_heading", params["if_heading"])
-            if "if_heading" in params
-            else None
+            compile_pattern(self.rule, "check.if_heading", params["if_heading"]) if "if_heading" in params else None
         )
         self.unless_heading = (
             compile_pattern(self.rule, "check.unless_heading", params["unless_heading"])
@@ -107,9 +101,7 @@ class SectionCheck(Check):
 
 
 def _children_by_level(section: Section, level: int) -> list[Heading]:
-    return [
-        c.heading for c in section.children if c.heading is not None and c.heading.level == level
-    ]
+    return [c.heading for c in section.children if c.heading is not None and c.heading.level == level]
 
 
 def _problem(ordinal: int, expected: int, previous: int) -> str:
@@ -211,9 +203,7 @@ class Sequence(Check):
             "detail": _detail(
                 problem,
                 expected_marker,
-                canonical_marker(level, heading.ordinal - 1)
-                if heading.ordinal > 1
-                else expected_marker,
+                canonical_marker(level, heading.ordinal - 1) if heading.ordinal > 1 else expected_marker,
                 canonical_marker(level, previous) if previous else "",
             ),
         }
@@ -228,16 +218,12 @@ class Sequence(Check):
                     problem = _problem(item.ordinal, expected, previous)
                     word = item.word
                     expected_marker = to_chinese(expected) + word
-                    missing_last = (
-                        to_chinese(item.ordinal - 1) + word if item.ordinal > 1 else expected_marker
-                    )
+                    missing_last = to_chinese(item.ordinal - 1) + word if item.ordinal > 1 else expected_marker
                     values = {
                         "found": item.marker,
                         "expected": expected_marker,
                         "problem": problem,
-                        "detail": _detail(
-                            problem, expected_marker, missing_last, to_chinese(previous) + word
-                        ),
+                        "detail": _detail(problem, expected_marker, missing_last, to_chinese(previous) + word),
                     }
                     yield Finding(item.start, item.end, values)
                     break  # the rest of the run follows the wrong number: one finding per run
@@ -252,9 +238,7 @@ class Sequence(Check):
                 if item.word != word:
                     right = to_chinese(item.ordinal) + word
                     values = {"found": item.marker, "expected": right, "first": run[0].marker}
-                    yield Finding(
-                        item.start, item.end, values, (Edit(item.start, item.end, right),)
-                    )
+                    yield Finding(item.start, item.end, values, (Edit(item.start, item.end, right),))
 
 
 class HeadingMarker(Check):
@@ -277,9 +261,7 @@ class HeadingMarker(Check):
             after = heading.marker_end
             while after < heading.title_start and ctx.text[after] in " \t\u3000\u00a0":
                 after += 1
-            if heading.well_formed and (
-                after == heading.marker_end or (markdown and heading.level == 3)
-            ):
+            if heading.well_formed and (after == heading.marker_end or (markdown and heading.level == 3)):
                 continue
             values = {"found": ctx.text[heading.start : after], "expected": heading.canonical}
             edit = Edit(heading.start, after, heading.canonical)
@@ -371,11 +353,7 @@ def _signature_start(ctx: LintContext) -> int:
     """First line of the closing 落款 block (署名 + 成文日期), or one past the last line."""
     doc = ctx.doc
     lines = list(islice((n for n in range(doc.line_count, 0, -1) if doc.line_text(n).strip()), 3))
-    if (
-        not lines
-        or not _DATE.search(doc.line_text(lines[0]))
-        or len(doc.line_text(lines[0]).strip()) > 20
-    ):
+    if not lines or not _DATE.search(doc.line_text(lines[0])) or len(doc.line_text(lines[0]).strip()) > 20:
         return doc.line_count + 1
     start = lines[0]
     headings = {heading.line for heading in ctx.outline.headings}

@@ -39,17 +39,11 @@ class MatcherMixin(Check):
         else:
             raise self.fail("kind", f"kind '{self.kind}' needs 'pattern' or '{terms_key}'")
         allow = params.get("allow", [])
-        self.allow = (
-            compile_pattern(self.rule, "check.allow", "|".join(f"(?:{a})" for a in allow))
-            if allow
-            else None
-        )
+        self.allow = compile_pattern(self.rule, "check.allow", "|".join(f"(?:{a})" for a in allow)) if allow else None
         self.skip_inside = tuple(params.get("skip_inside", ()))
         for region in self.skip_inside:
             if region not in ("book", "quote"):
-                raise self.fail(
-                    "skip_inside", "skip_inside takes 'book' (《》) and/or 'quote' (“”)"
-                )
+                raise self.fail("skip_inside", "skip_inside takes 'book' (《》) and/or 'quote' (“”)")
         self.word = bool(params.get("word", False))
 
     def allowed_spans(self, ctx: LintContext) -> list[tuple[int, int]]:
@@ -61,9 +55,7 @@ class MatcherMixin(Check):
         allowed = self.allowed_spans(ctx)
         words = self.rule.pack.words
         for span in spans:
-            for match in self.pattern.finditer(
-                ctx.text, span.start, span.end, timeout=REGEX_TIMEOUT
-            ):
+            for match in self.pattern.finditer(ctx.text, span.start, span.end, timeout=REGEX_TIMEOUT):
                 start, end = match.span()
                 if start == end:
                     continue
@@ -128,16 +120,10 @@ class Require(MatcherMixin):
     }
 
     def compile(self, params: dict[str, Any]) -> None:
-        self.unless = (
-            compile_pattern(self.rule, "check.unless", params["unless"])
-            if "unless" in params
-            else None
-        )
+        self.unless = compile_pattern(self.rule, "check.unless", params["unless"]) if "unless" in params else None
         given = [k for k in ("any", "all", "pattern", "by_year") if k in params]
         if len(given) != 1:
-            raise self.fail(
-                "kind", "require needs exactly one of 'any', 'all', 'pattern', 'by_year'"
-            )
+            raise self.fail("kind", "require needs exactly one of 'any', 'all', 'pattern', 'by_year'")
         self.mode = given[0]
         self.terms: list[str] = params.get("any") or params.get("all") or []
         if self.mode != "by_year":
@@ -157,9 +143,7 @@ class Require(MatcherMixin):
         items = []
         for item in entry.get(self.rule.params["by_year"], []):
             if isinstance(item, dict):
-                items.append(
-                    (item["label"], regex.compile(item.get("pattern", regex.escape(item["label"]))))
-                )
+                items.append((item["label"], regex.compile(item.get("pattern", regex.escape(item["label"])))))
             else:
                 items.append((item, regex.compile(regex.escape(item))))
         return items
@@ -296,9 +280,7 @@ class Substitute(MatcherMixin):
         for item in params.get("pairs", []):
             if not isinstance(item, dict) or not {"wrong", "right"} <= set(item):
                 raise self.fail("pairs", "each pair needs 'wrong' and 'right'")
-            pairs.append(
-                Pair(item["wrong"], item["right"], item.get("note", ""), item.get("severity"))
-            )
+            pairs.append(Pair(item["wrong"], item["right"], item.get("note", ""), item.get("severity")))
         if "table" in params:
             table_pairs, table_allow = self.read_table(params["table"], params.get("table_rule"))
             pairs.extend(table_pairs)
