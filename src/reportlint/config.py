@@ -85,8 +85,8 @@ def _table(path: Path) -> tuple[dict[str, Any], str] | None:
 
 def load_config(path: Path) -> Config:
     found = _table(path)
-    if found is None:
-        return Config(source=path)
+    if found is None:  # a pyproject.toml without [tool.reportlint]: not a config
+        return Config()
     table, source = found
     prefix = "tool.reportlint." if path.name == "pyproject.toml" else ""
     for key, value in table.items():
@@ -131,10 +131,6 @@ def find_config(directory: Path) -> Config:
             candidate = folder / name
             if candidate.is_file():
                 config = load_config(candidate)
-                if name == "reportlint.toml" or (config.source is not None and _has_table(candidate)):
+                if config.source is not None:
                     return config
     return Config()
-
-
-def _has_table(path: Path) -> bool:
-    return _table(path) is not None

@@ -4,7 +4,6 @@ the report year, protected regions (inside 《》 or “”) and word boundaries
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -18,7 +17,11 @@ from reportlint.segmentation import boundaries
 
 YEAR_IN_TEXT = regex.compile(r"(?<![0-9])(20[0-9]{2})\s*年")
 SIGNATURE_DATE = regex.compile(r"\s*(20[0-9]{2})年([0-9]{1,2})月([0-9]{1,2})日\s*")
-PAIRED_REGIONS = {"book": ("《", "》"), "quote": ("“", "”")}
+# Paired regions rules can skip: inside 《…》 (titles) and “…” (quotations), within one line.
+PAIRED_REGIONS = {
+    name: regex.compile(regex.escape(a) + "[^" + a + b + "\n]*" + regex.escape(b))
+    for name, (a, b) in {"book": ("《", "》"), "quote": ("“", "”")}.items()
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,8 +151,7 @@ class LintContext:
     @cached_property
     def _regions(self) -> dict[str, list[tuple[int, int]]]:
         regions: dict[str, list[tuple[int, int]]] = {}
-        for name, (opening, closing) in PAIRED_REGIONS.items():
-            pattern = regex.compile(regex.escape(opening) + "[^" + opening + closing + "\n]*" + regex.escape(closing))
+        for name, pattern in PAIRED_REGIONS.items():
             regions[name] = [(m.start(), m.end()) for m in pattern.finditer(self.text)]
         return regions
 
@@ -168,6 +170,3 @@ class LintContext:
             cuts = boundaries(self.doc.line_text(line), words)
             self._line_cuts[line] = cuts
         return (start - line_start) in cuts and (end - line_start) in cuts
-
-    def lines_in(self, start: int, end: int) -> Iterator[int]:
-        return iter(range(self.doc.line_of(start), self.doc.line_of(max(start, end - 1)) + 1))
