@@ -13,13 +13,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reportlint import __version__
-from reportlint.config import Config, ConfigError, find_config, load_config
-from reportlint.engine import RuleSet, lint_document, load_ruleset
-from reportlint.formatters import FORMATTERS, FileResult, Results
-from reportlint.reading import InputError, iter_report_files, read_path
+from reportlint.baseline import Baseline, BaselineError, write_baseline
+from reportlint.ci_formats import CI_FORMATTERS
+from reportlint.config import ConfigError, find_config
+from reportlint.engine import RuleSet, load_ruleset
+from reportlint.formatters import FORMATTERS, Results, format_statistics
+from reportlint.rule_docs import explain_text
 from reportlint.rules import SEVERITIES, Rule, RuleError
+from reportlint.runner import RunOptions, lint_paths, rules_for
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+ALL_FORMATTERS = {**FORMATTERS, **CI_FORMATTERS}
 
 
 def _codes(value: str) -> tuple[str, ...]:
@@ -36,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="检查报告文件（.txt、.md；目录递归；- 表示标准输入）")
     check.add_argument("paths", nargs="*", default=["."], help="文件或目录")
-    check.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="输出格式")
+    check.add_argument("--format", choices=sorted(ALL_FORMATTERS), default="text", help="输出格式")
     check.add_argument("--select", type=_codes, help="只启用这些规则（代码或前缀，逗号分隔）")
     check.add_argument("--extend-select", type=_codes, help="在默认规则之外再启用这些规则")
     check.add_argument("--ignore", type=_codes, help="停用这些规则（代码或前缀）")
@@ -45,7 +49,16 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--fail-on", choices=SEVERITIES, help="达到此级别的问题使退出码为 1（默认 warning）")
     check.add_argument("--exit-zero", action="store_true", help="发现问题时仍以 0 退出")
     check.add_argument("--kind", choices=("部门", "政府", "乡镇街道"), help="报告主体类型（默认按标题推断）")
-    check.add_argument("--output", type=Path, help="把结果写入文件而不是标准输出")
+    check.add_argument("--output", "-o", type=Path, help="把结果写入文件而不是标准输出")
+    check.add_argument("--fix", action="store_true", help="自动修正可安全修正的问题（原地写回，保留编码和换行符）")
+    check.add_argument("--unsafe-fixes", action="store_true", help="同时应用需确认的修正（接排断行、改法规名称）")
+    check.add_argument("--diff", action="store_true", help="只显示修正会带来的改动（统一 diff），不写文件")
+    check.add_argument("--statistics", action="store_true", help="只输出每条规则的问题数")
+    check.add_argument("--baseline", type=Path, metavar="FILE", help="忽略基线文件中已记录的问题，只报告新问题")
+    check.add_argument("--write-baseline", type=Path, metavar="FILE", help="把当前全部问题写入基线文件")
+    check.add_argument(
+        "--jobs", "-j", type=int, default=0, metavar="N", help="并行检查的进程数（默认：全部 CPU 核心；1 为串行）"
+    )
 
     rules = commands.add_parser("rules", help="列出全部规则")
     rules.add_argument("--format", choices=("text", "json"), default="text")
@@ -54,58 +67,113 @@ def build_parser() -> argparse.ArgumentParser:
     explain = commands.add_parser("explain", help="说明一条规则：含义、依据和示例")
     explain.add_argument("code")
     explain.add_argument("--rules", action="append", type=Path, default=[], metavar="DIR")
+
+    commands.add_parser("lsp", help="启动语言服务器（LSP，标准输入输出），供编辑器实时检查")
+
+    report = commands.add_parser("report", help="生成全部报告的检查总览（单个 HTML 看板或 CSV 表格）")
+    report.add_argument("paths", nargs="*", default=["."], help="文件或目录")
+    report.add_argument("--html", type=Path, metavar="FILE", help="把 HTML 看板写入此文件")
+    report.add_argument("--format", choices=("html", "csv"), help="输出格式（默认 html）")
+    report.add_argument("--output", "-o", type=Path, help="写入文件而不是标准输出")
+    report.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="并行检查的进程数")
+    serve = commands.add_parser("serve", help="启动本机自检页面：粘贴或上传报告，查看问题并自动修正")
+    serve.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，仅本机可访问）")
+    serve.add_argument("--port", type=int, default=8765, help="端口（默认 8765；0 表示自动选择空闲端口）")
+    serve.add_argument("--open", action="store_true", help="启动后在浏览器中打开页面")
+    for sub in (report, serve):  # the same rule selection as check
+        sub.add_argument("--select", type=_codes, help="只启用这些规则（代码或前缀，逗号分隔）")
+        sub.add_argument("--extend-select", type=_codes, help="在默认规则之外再启用这些规则")
+        sub.add_argument("--ignore", type=_codes, help="停用这些规则（代码或前缀）")
+        sub.add_argument("--rules", action="append", type=Path, default=[], metavar="DIR", help="增加规则包目录")
+        sub.add_argument("--config", type=Path, help="配置文件（默认向上查找 reportlint.toml 或 pyproject.toml）")
+        sub.add_argument("--kind", choices=("部门", "政府", "乡镇街道"), help="报告主体类型（默认按标题推断）")
+        sub.set_defaults(fail_on=None, fix=False, unsafe_fixes=False, diff=False)
     return parser
 
 
-def _config_for(path: str, args: argparse.Namespace) -> Config:
-    if args.config is not None:
-        base = load_config(args.config)
-    else:
-        start = Path.cwd() if path == "-" else Path(path).resolve().parent
-        base = find_config(start)
-    profile = dict(base.profile)
-    if args.kind:
-        profile["kind"] = args.kind
-    return base.merged(
+def _options(args: argparse.Namespace) -> RunOptions:
+    return RunOptions(
+        config_path=args.config,
         select=args.select,
-        extend_select=(base.extend_select + args.extend_select) if args.extend_select else None,
-        ignore=(base.ignore + args.ignore) if args.ignore else None,
+        extend_select=args.extend_select,
+        ignore=args.ignore,
+        kind=args.kind,
         fail_on=args.fail_on,
-        profile=profile,
+        rule_dirs=tuple(args.rules),
+        fix=args.fix or args.unsafe_fixes,
+        unsafe_fixes=args.unsafe_fixes,
+        diff=args.diff,
     )
 
 
+def _error(message: object) -> None:
+    print(f"reportlint: {message}", file=sys.stderr)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(f"{output}: 无法写入结果：{exc.strerror or exc}") from None
+
+
+class OutputError(Exception):
+    """The report could not be written where --output asked."""
+
+
 def run_check(args: argparse.Namespace) -> int:
+    options = _options(args)
+    baseline = Baseline.load(args.baseline) if args.baseline else None
     results = Results()
-    fail_level = None
-    for item in iter_report_files(list(args.paths)):
-        if isinstance(item, InputError):
-            results.errors.append((item.path, item.problem))
-            print(f"reportlint: {item}", file=sys.stderr)
+    diffs: list[str] = []
+    failed = False
+    for outcome in lint_paths(list(args.paths), options, jobs=args.jobs):
+        if outcome.error:
+            results.errors.append((outcome.path, outcome.problem))
+            _error(outcome.error)
+        if outcome.result is None:
             continue
-        config = _config_for(item, args)
-        ruleset = load_ruleset(config, args.rules)
-        try:
-            doc = read_path(item)
-        except InputError as exc:
-            results.errors.append((exc.path, exc.problem))
-            print(f"reportlint: {exc}", file=sys.stderr)
-            continue
-        diagnostics = lint_document(doc, ruleset.select(config, item), config)
-        results.files.append(FileResult(doc, diagnostics))
-        level = config.fail_severity
-        if any(d.severity >= level for d in diagnostics):
-            fail_level = level
-    output = FORMATTERS[args.format](results)
-    if args.output:
-        args.output.write_text(output, encoding="utf-8")
-    else:
-        sys.stdout.write(output)
+        result = outcome.result
+        if baseline is not None:
+            result.diagnostics = baseline.filter(result.document, result.diagnostics)
+        results.files.append(result)
+        results.fixed += outcome.fixed
+        diffs.append(outcome.diff)
+        if outcome.fixed_text is not None:  # --fix on standard input: the fixed text is the output
+            sys.stdout.write(outcome.fixed_text)
+        failed = failed or any(d.severity >= result.fail_severity for d in result.diagnostics)
+    if args.write_baseline:
+        count = write_baseline(args.write_baseline, ((r.document, d) for r in results.files for d in r.diagnostics))
+        print(f"已把 {count} 个问题写入基线 {args.write_baseline}", file=sys.stderr)
+        return EXIT_ERROR if results.errors else EXIT_CLEAN
+    if args.diff:
+        _emit("".join(diffs), args.output)
+        fixable = sum(bool(d) for d in diffs)
+        summary = f"可自动修正 {results.fixed} 个问题（{fixable} 个文件）" if fixable else "没有可自动修正的问题"
+        print(summary, file=sys.stderr)
+        return EXIT_ERROR if results.errors else (EXIT_FINDINGS if fixable else EXIT_CLEAN)
+    if "-" in args.paths and options.fix:
+        return EXIT_ERROR if results.errors else EXIT_CLEAN
+    results.rules = _rules_that_ran(results, options)
+    report = format_statistics(results) if args.statistics else ALL_FORMATTERS[args.format](results)
+    _emit(report, args.output)
     if results.errors:
         return EXIT_ERROR
-    if fail_level is not None and not args.exit_zero:
+    if failed and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _rules_that_ran(results: Results, options: RunOptions) -> list[Rule]:
+    """Every rule selected for at least one file (SARIF describes them all, found or not)."""
+    seen: dict[str, Rule] = {}
+    for result in results.files:
+        for rule in rules_for(result.document.path, options)[1]:
+            seen.setdefault(rule.code, rule)
+    return list(seen.values())
 
 
 def _ruleset(args: argparse.Namespace) -> RuleSet:
@@ -136,31 +204,6 @@ def run_rules(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
-def explain_text(rule: Rule) -> str:
-    lines = [
-        f"{rule.code} {rule.name}",
-        f"类别：{rule.category}　级别：{rule.severity.label}（{rule.severity.chinese}）"
-        + ("" if rule.enabled else "　默认关闭，需 --select 启用"),
-        "",
-        "## 检查什么",
-        rule.message,
-        "",
-        "## 依据",
-        rule.basis,
-    ]
-    if rule.why:
-        lines += ["", "## 为什么", rule.why]
-    if rule.bad:
-        lines += ["", "## 错误示例"] + [f"- {e.text}" for e in rule.bad]
-    if rule.good:
-        lines += ["", "## 正确示例"] + [f"- {e.text}" for e in rule.good]
-    fixes = [e for e in rule.bad if e.fixed]
-    if fixes:
-        lines += ["", "## 自动修正" + ("" if rule.fix_safe else "（需 --unsafe-fixes）")]
-        lines += [f"- {e.text} → {e.fixed}" for e in fixes]
-    return "\n".join(lines) + "\n"
-
-
 def run_explain(args: argparse.Namespace) -> int:
     rule = _ruleset(args).by_code(args.code.upper())
     if rule is None:
@@ -168,6 +211,17 @@ def run_explain(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     sys.stdout.write(explain_text(rule))
     return EXIT_CLEAN
+
+
+def run_lsp() -> int:
+    try:
+        from reportlint.lsp import serve  # optional extra: pygls/lsprotocol
+    except ImportError as exc:
+        if (exc.name or "").split(".")[0] not in ("pygls", "lsprotocol"):
+            raise
+        print('reportlint: 语言服务器需要 pygls，请先运行 pip install "reportlint[lsp]"', file=sys.stderr)
+        return EXIT_ERROR
+    return serve()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -181,8 +235,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_check(args)
         if args.command == "rules":
             return run_rules(args)
+        if args.command == "lsp":
+            return run_lsp()
+        if args.command == "report":
+            from reportlint.dashboard import run_report
+
+            return run_report(args)
+        if args.command == "serve":
+            from reportlint.serve import run_serve
+
+            return run_serve(args)
         return run_explain(args)
-    except (RuleError, ConfigError) as exc:
+    except (RuleError, ConfigError, BaselineError, OutputError) as exc:
         print(f"reportlint: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

@@ -18,6 +18,7 @@ from reportlint.diagnostics import Diagnostic, Fix, Severity
 from reportlint.document import Document
 from reportlint.resources import builtin_rules_dir
 from reportlint.rules import Pack, Rule, load_packs
+from reportlint.suppression import apply_suppressions, honours_suppressions
 
 KIND_BY_TITLE = (
     (regex.compile(r"(?:镇|乡|街道|苏木)(?:人民政府|党委|办事处)?(?:关于|20\d\d|$)"), "乡镇街道"),
@@ -152,6 +153,9 @@ def lint_document(doc: Document, rules: Sequence[Rule], config: Config | None = 
                 )
             )
     diagnostics.sort(key=Diagnostic.sort_key)
+    if honours_suppressions(doc.path):
+        diagnostics = apply_suppressions(doc, diagnostics, [rule.code for rule in rules])
+        diagnostics = [d for d in diagnostics if not _matches(d.code, config.ignore)]
     return diagnostics
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from reportlint.diagnostics import Diagnostic
+from reportlint.diagnostics import Diagnostic, Severity
 from reportlint.document import Document
 
 JSON_SCHEMA_VERSION = 1
@@ -20,12 +20,15 @@ JSON_SCHEMA_VERSION = 1
 class FileResult:
     document: Document
     diagnostics: list[Diagnostic]
+    fail_severity: Severity = Severity.WARNING  # findings at or above it fail the file (--fail-on)
 
 
 @dataclass
 class Results:
     files: list[FileResult] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (path, one-line problem)
+    rules: list[Any] = field(default_factory=list)  # the Rules that ran, for formats that describe them
+    fixed: int = 0  # fixes applied by --fix
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -59,8 +62,10 @@ def summary_line(results: Results) -> str:
     else:
         parts = "，".join(f"{name} {counts[name]}" for name in ("错误", "警告", "提示", "建议") if counts[name])
         line = f"发现 {total} 个问题（{parts}），检查 {files} 个文件"
+    if results.fixed:
+        line += f"；已自动修正 {results.fixed} 个问题"
     if results.errors:
-        line += f"；{len(results.errors)} 个文件无法读取"
+        line += f"；{len(results.errors)} 个文件无法读取或写回"
     return line
 
 
@@ -185,6 +190,22 @@ def format_lsp(results: Results) -> str:
         for r in results.files
     ]
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+def format_statistics(results: Results) -> str:
+    """Counts per rule, most frequent first (``--statistics``)."""
+    counts = Counter(d.code for d in results.diagnostics)
+    first = {}
+    for diag in results.diagnostics:
+        first.setdefault(diag.code, diag)
+    fixable = {d.code for d in results.diagnostics if d.fix}
+    lines = [
+        f"{count:>5}  {code:<6} {'[*]' if code in fixable else '   '} "
+        f"{first[code].name}（{first[code].severity.chinese}）"
+        for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
+    lines.append(summary_line(results))
+    return "\n".join(lines) + "\n"
 
 
 FORMATTERS: dict[str, Callable[[Results], str]] = {

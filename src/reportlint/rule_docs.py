@@ -1,4 +1,5 @@
-"""Generate the rule list of a pack's README from its rule files.
+"""Rule documentation: the rule list of a pack's README, generated from its
+rule files, and one rule's explanation (``reportlint explain``, LSP hover, SARIF help).
 
 The README keeps hand-written text outside the markers; the table between
 ``<!-- rules:start -->`` and ``<!-- rules:end -->`` is generated, and a test
@@ -12,7 +13,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from reportlint.rules import Pack, load_pack
+from reportlint.rules import Pack, Rule, load_pack
 
 START, END = "<!-- rules:start -->", "<!-- rules:end -->"
 
@@ -44,6 +45,31 @@ def render_readme(pack: Pack, current: str) -> str:
         _, _, tail = rest.partition(END)
         return head + block + tail
     return current.rstrip("\n") + "\n\n" + block + "\n"
+
+
+def explain_text(rule: Rule) -> str:
+    lines = [
+        f"{rule.code} {rule.name}",
+        f"类别：{rule.category}　级别：{rule.severity.label}（{rule.severity.chinese}）"
+        + ("" if rule.enabled else "　默认关闭，需 --select 启用"),
+        "",
+        "## 检查什么",
+        rule.message,
+        "",
+        "## 依据",
+        rule.basis,
+    ]
+    if rule.why:
+        lines += ["", "## 为什么", rule.why]
+    if rule.bad:
+        lines += ["", "## 错误示例"] + [f"- {e.text}" for e in rule.bad]
+    if rule.good:
+        lines += ["", "## 正确示例"] + [f"- {e.text}" for e in rule.good]
+    fixes = [e for e in rule.bad if e.fixed]
+    if fixes:
+        lines += ["", "## 自动修正" + ("" if rule.fix_safe else "（需 --unsafe-fixes）")]
+        lines += [f"- {e.text} → {e.fixed}" for e in fixes]
+    return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,159 @@
+"""Running ``reportlint check`` over many files: configuration per file,
+reading, linting and fixing, in worker processes when asked, with results in
+the same order as a serial run so output never depends on ``--jobs``."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportlint.config import Config, find_config, load_config
+from reportlint.diagnostics import Diagnostic, Severity
+from reportlint.document import Document
+from reportlint.engine import lint_document, load_ruleset
+from reportlint.fixes import FIXABLE_SUFFIXES, FixWriteError, fix_until_stable, unified_diff, write_fixed
+from reportlint.formatters import FileResult
+from reportlint.reading import InputError, iter_report_files, read_path
+from reportlint.rules import Rule
+
+# Below this many files a process pool costs more than it saves.
+MIN_FILES_PER_WORKER = 4
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What ``reportlint check`` was asked to do; picklable for worker processes."""
+
+    config_path: Path | None = None
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] | None = None
+    kind: str | None = None
+    fail_on: str | None = None
+    rule_dirs: tuple[Path, ...] = ()
+    fix: bool = False
+    unsafe_fixes: bool = False
+    diff: bool = False
+
+
+@dataclass
+class FileOutcome:
+    """One file's result, or the one-line problem that stopped it."""
+
+    path: str
+    result: FileResult | None = None
+    error: str | None = None  # "path: 问题"
+    problem: str = ""
+    fail_severity: Severity = Severity.WARNING
+    fixed: int = 0
+    diff: str = ""
+    fixed_text: str | None = None  # for --fix on standard input
+
+
+def config_for(path: str, options: RunOptions) -> Config:
+    """The file's configuration (explicit, else found walking up) with command-line overrides."""
+    if options.config_path is not None:
+        base = load_config(options.config_path)
+    else:
+        start = Path.cwd() if path == "-" else Path(path).resolve().parent
+        base = find_config(start)
+    profile = dict(base.profile)
+    if options.kind:
+        profile["kind"] = options.kind
+    return base.merged(
+        select=options.select,
+        extend_select=(base.extend_select + options.extend_select) if options.extend_select else None,
+        ignore=(base.ignore + options.ignore) if options.ignore else None,
+        fail_on=options.fail_on,
+        profile=profile,
+    )
+
+
+def rules_for(path: str, options: RunOptions) -> tuple[Config, list[Rule]]:
+    config = config_for(path, options)
+    return config, load_ruleset(config, options.rule_dirs).select(config, path)
+
+
+def lint_file(path: str, options: RunOptions) -> FileOutcome:
+    """Read, lint and (if asked) fix one file.  Never raises for bad input."""
+    config, rules = rules_for(path, options)
+    outcome = FileOutcome(path, fail_severity=config.fail_severity)
+    try:
+        doc = read_path(path)
+    except InputError as exc:
+        outcome.error, outcome.problem = str(exc), exc.problem
+        return outcome
+    diagnostics = lint_document(doc, rules, config)
+    if (options.fix or options.diff) and _fixable(path):
+        fixed = fix_until_stable(
+            doc, diagnostics, lambda d: lint_document(d, rules, config), unsafe=options.unsafe_fixes
+        )
+        outcome.fixed = fixed.fixed
+        if fixed.fixed:
+            if options.diff:
+                outcome.diff = unified_diff(doc, fixed.document)
+                return _with_result(outcome, doc, diagnostics)
+            if path == "-":
+                outcome.fixed_text = fixed.document.text
+            else:
+                try:
+                    write_fixed(path, doc, fixed)
+                except FixWriteError as exc:
+                    outcome.error, outcome.problem = str(exc), exc.problem
+                    return _with_result(outcome, doc, diagnostics)
+            doc, diagnostics = fixed.document, fixed.diagnostics
+    return _with_result(outcome, doc, diagnostics)
+
+
+def _with_result(outcome: FileOutcome, doc: Document, diagnostics: list[Diagnostic]) -> FileOutcome:
+    outcome.result = FileResult(doc, diagnostics, outcome.fail_severity)
+    return outcome
+
+
+def _fixable(path: str) -> bool:
+    return path == "-" or path.lower().endswith(FIXABLE_SUFFIXES)
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    # fork lets workers inherit the rules already compiled in this process;
+    # elsewhere (macOS, Windows) the platform default is the safe choice.
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+def lint_paths(paths: Sequence[str], options: RunOptions, jobs: int | None = None) -> Iterator[FileOutcome]:
+    """Outcomes for every report under ``paths``, in the order a serial run gives."""
+    items = list(iter_report_files(list(paths)))
+    files = [item for item in items if isinstance(item, str) and item != "-"]
+    jobs = default_jobs() if jobs is None or jobs <= 0 else jobs
+    workers = min(jobs, len(files) // MIN_FILES_PER_WORKER)
+    if workers <= 1:
+        yield from (_outcome(item, options) for item in items)
+        return
+    # Compile the rules once here, before forking, so no worker compiles them again.
+    rules_for(files[0], options)
+    chunk = max(1, min(32, len(files) // (workers * 8)))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+        done = pool.map(lint_file, files, [options] * len(files), chunksize=chunk)
+        for item in items:
+            yield next(done) if isinstance(item, str) and item != "-" else _outcome(item, options)
+
+
+def _outcome(item: str | InputError, options: RunOptions) -> FileOutcome:
+    if isinstance(item, InputError):
+        return FileOutcome(item.path, error=str(item), problem=item.problem)
+    return lint_file(item, options)
+

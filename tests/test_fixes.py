@@ -1,0 +1,200 @@
+"""``--fix``, ``--unsafe-fixes`` and ``--diff``: what gets written, in which
+encoding and line endings, and that a second run changes nothing."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPORTS
+
+from reportlint.cli import main
+from reportlint.diagnostics import Diagnostic, Edit, Fix, Severity
+from reportlint.document import Document
+from reportlint.fixes import FixWriteError, applicable_fixes, apply_edits, fix_until_stable, write_fixed
+
+TITLE = "某区司法局2024年度法治政府建设情况报告\n\n"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def diagnostics_json(capsys: pytest.CaptureFixture[str], path: Path) -> list[dict]:
+    _, out, _ = run(capsys, "check", str(path), "--format", "json")
+    return json.loads(out)["files"][0]["diagnostics"]
+
+
+# (encoding written, BOM bytes, newline): UTF-8 as the samples are, GBK with CRLF
+# as Notepad on Chinese Windows saves, and UTF-8 with a BOM and CRLF as WPS does.
+VARIANTS = [("utf-8", b"", "\n"), ("gbk", b"", "\r\n"), ("utf-8", b"\xef\xbb\xbf", "\r\n")]
+
+
+@pytest.mark.parametrize("sample", REPORTS, ids=lambda p: p.name[:3])
+@pytest.mark.parametrize("encoding,bom,newline", VARIANTS, ids=["utf8-lf", "gbk-crlf", "utf8bom-crlf"])
+def test_fix_is_idempotent_and_keeps_encoding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], sample: Path, encoding: str, bom: bytes, newline: str
+) -> None:
+    text = sample.read_text(encoding="utf-8")
+    report = tmp_path / sample.name
+    report.write_bytes(bom + text.replace("\n", newline).encode(encoding))
+    before = diagnostics_json(capsys, report)
+    safe_fixable = [d for d in before if d["fix"] and d["fix"]["safe"]]
+    assert safe_fixable, "every sample has safe fixes"
+
+    code, out, _ = run(capsys, "check", "--fix", str(report))
+    assert "已自动修正" in out.splitlines()[-2] or "已自动修正" in out
+    data = report.read_bytes()
+    assert data.startswith(bom) and (not bom or not data[len(bom) :].startswith(bom))
+    fixed = data[len(bom) :].decode(encoding)
+    assert fixed != text.replace("\n", newline)
+    # Every line break is still the file's own.
+    assert fixed.count(newline) == fixed.count("\n") if newline == "\r\n" else "\r" not in fixed
+    # Nothing safely fixable is left, and the codes that were fixed did not come back elsewhere.
+    after = diagnostics_json(capsys, report)
+    assert not [d for d in after if d["fix"] and d["fix"]["safe"]]
+    assert len(after) < len(before)
+
+    # A second run changes nothing, and --diff agrees.
+    assert run(capsys, "check", "--fix", str(report))[0] == code
+    assert report.read_bytes() == data
+    diff_code, diff_out, diff_err = run(capsys, "check", "--diff", str(report))
+    assert (diff_code, diff_out) == (0, "")
+    assert "没有可自动修正的问题" in diff_err
+
+
+def test_fix_rewrites_exactly_the_fixed_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report = tmp_path / "r.txt"
+    report.write_text(TITLE + "全年共 5 条，依据《行政处罚法》（2021年修订）处理。\n", encoding="utf-8")
+    code, out, _ = run(capsys, "check", "--fix", "--select", "FZ503,FZ401", str(report))
+    # FZ503 (space between Chinese and digits) is safe; FZ401 (law short title) needs --unsafe-fixes.
+    assert report.read_text(encoding="utf-8") == TITLE + "全年共5条，依据《行政处罚法》（2021年修订）处理。\n"
+    assert code == 1
+    assert out.splitlines()[0].startswith(f"{report}:3:9: FZ401 [*]")
+    assert out.splitlines()[-2] == "发现 1 个问题（警告 1），检查 1 个文件；已自动修正 2 个问题"
+
+    code, out, _ = run(capsys, "check", "--unsafe-fixes", "--select", "FZ503,FZ401", str(report))
+    assert code == 0
+    assert report.read_text(encoding="utf-8") == (
+        TITLE + "全年共5条，依据《中华人民共和国行政处罚法》（2021年修订）处理。\n"
+    )
+
+
+def test_unsafe_fix_joins_broken_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report = tmp_path / "r.txt"
+    body = "贯彻落实党政主要负责人推进法治建设第一责任人职责，每年将法治建设纳入本单位年度工作计划，做到与本单位工作"
+    broken = TITLE + "一、主要举措和成效\n\n" + body + "职\n\n责绩效目标同部署、同推进。\n"
+    report.write_bytes(broken.replace("\n", "\r\n").encode("utf-8"))
+    assert run(capsys, "check", "--fix", "--select", "FZ111", str(report))[0] == 1
+    assert report.read_bytes() == broken.replace("\n", "\r\n").encode("utf-8"), "unsafe fix needs the flag"
+    assert run(capsys, "check", "--unsafe-fixes", "--select", "FZ111", str(report))[0] == 0
+    assert report.read_bytes().decode("utf-8") == (
+        TITLE + "一、主要举措和成效\n\n" + body + "职责绩效目标同部署、同推进。\n"
+    ).replace("\n", "\r\n")
+
+
+def test_mixed_line_endings_are_kept_line_by_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report = tmp_path / "r.txt"
+    raw = "某区司法局2024年度法治政府建设情况报告\r\n\n全年共 5 条。\r\n其余不变。\n末行\r\n"
+    report.write_bytes(raw.encode("utf-8"))
+    assert run(capsys, "check", "--fix", "--select", "FZ503", str(report))[0] == 0
+    assert report.read_bytes().decode("utf-8") == raw.replace("共 5 条", "共5条")
+
+
+def test_diff_prints_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report = tmp_path / "r.txt"
+    report.write_text(TITLE + "全年共 5 条。\n", encoding="utf-8")
+    code, out, err = run(capsys, "check", "--diff", "--select", "FZ503", str(report))
+    assert code == 1
+    assert out.splitlines() == [
+        f"--- a/{report}",
+        f"+++ b/{report}",
+        "@@ -1,3 +1,3 @@",
+        " 某区司法局2024年度法治政府建设情况报告",
+        " ",
+        "-全年共 5 条。",
+        "+全年共5条。",
+    ]
+    assert err.strip() == "可自动修正 2 个问题（1 个文件）"
+    assert report.read_text(encoding="utf-8") == TITLE + "全年共 5 条。\n"
+
+
+def test_fix_keeps_permissions_and_leaves_no_temporary_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = tmp_path / "r.txt"
+    report.write_text(TITLE + "全年共 5 条。\n", encoding="utf-8")
+    os.chmod(report, 0o640)
+    run(capsys, "check", "--fix", "--select", "FZ503", str(report))
+    assert report.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.txt"]
+
+
+def test_fix_from_stdin_prints_the_fixed_text(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    stdin = io.TextIOWrapper(io.BytesIO((TITLE + "全年共 5 条。\n").encode()), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", stdin)
+    code, out, _ = run(capsys, "check", "--fix", "--select", "FZ503", "-")
+    assert (code, out) == (0, TITLE + "全年共5条。\n")
+
+
+def test_file_changed_during_the_check_is_not_overwritten(tmp_path: Path) -> None:
+    report = tmp_path / "r.txt"
+    report.write_text(TITLE + "全年共 5 条。\n", encoding="utf-8")
+    doc = Document.from_text(report.read_text(encoding="utf-8"), path=str(report))
+    fix = Fix("删除空格", (Edit(len(TITLE) + 3, len(TITLE) + 4, ""),))
+    diag = Diagnostic("FZ503", "x", "typography", Severity.WARNING, "m", len(TITLE) + 3, len(TITLE) + 4, fix=fix)
+    result = fix_until_stable(doc, [diag], lambda d: [])
+    report.write_text(TITLE + "另一个人改过了。\n", encoding="utf-8")
+    with pytest.raises(FixWriteError, match="检查期间文件已被修改"):
+        write_fixed(str(report), doc, result)
+    assert report.read_text(encoding="utf-8") == TITLE + "另一个人改过了。\n"
+
+
+def _diag(start: int, end: int, new_text: str, safe: bool = True) -> Diagnostic:
+    fix = Fix("t", (Edit(start, end, new_text),), safe=safe)
+    return Diagnostic("X1", "x", "c", Severity.WARNING, "m", start, end, fix=fix)
+
+
+def test_overlapping_fixes_never_corrupt_text() -> None:
+    text = "0123456789"
+    diags = [_diag(2, 5, "abc"), _diag(4, 6, "XY"), _diag(5, 5, "+"), _diag(8, 9, ""), _diag(1, 2, "", safe=False)]
+    chosen = applicable_fixes(diags)
+    # (4, 6) overlaps (2, 5); the insertion at 5 touches only the end of (2, 5) and is kept.
+    assert [(f.edits[0].start, f.edits[0].end) for f in chosen] == [(2, 5), (5, 5), (8, 9)]
+    assert apply_edits(text, [e for f in chosen for e in f.edits]) == "01abc+5679"
+    assert len(applicable_fixes(diags, unsafe=True)) == 4
+
+
+def test_skipped_overlapping_fix_is_applied_in_a_later_pass() -> None:
+    doc = Document.from_text("aaaa", path="t.txt")
+
+    def lint(d: Document) -> list[Diagnostic]:
+        # Two overlapping fixes per pass while "aa" remains: one replaces it, the other waits.
+        found = [i for i in range(len(d.text) - 1) if d.text[i : i + 2] == "aa"]
+        return [_diag(i, i + 2, "b") for i in found]
+
+    result = fix_until_stable(doc, lint(doc), lint)
+    assert result.document.text == "bb"
+    assert result.fixed == 2 and len(result.edits) == 1
+    assert result.diagnostics == []
+
+
+def test_reports_directory_fix_in_parallel_matches_serial(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    for folder in (serial, parallel):
+        folder.mkdir()
+        for i in range(3):
+            for sample in REPORTS:
+                shutil.copy(sample, folder / f"{i}_{sample.name}")
+    out_serial = run(capsys, "check", "--fix", "-j", "1", str(serial))[1]
+    out_parallel = run(capsys, "check", "--fix", "-j", "2", str(parallel))[1]
+    assert out_parallel == out_serial.replace(str(serial), str(parallel))
+    for path in serial.iterdir():
+        assert (parallel / path.name).read_bytes() == path.read_bytes()
