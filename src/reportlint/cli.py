@@ -134,6 +134,8 @@ def run_check(args: argparse.Namespace) -> int:
         if outcome.error:
             results.errors.append((outcome.path, outcome.problem))
             _error(outcome.error)
+        if outcome.note:
+            _error(outcome.note)
         if outcome.result is None:
             continue
         result = outcome.result

@@ -53,6 +53,7 @@ class FileOutcome:
     fixed: int = 0
     diff: str = ""
     fixed_text: str | None = None  # for --fix on standard input
+    note: str = ""  # said on stderr, not an error
 
 
 def config_for(path: str, options: RunOptions) -> Config:
@@ -89,7 +90,10 @@ def lint_file(path: str, options: RunOptions) -> FileOutcome:
         outcome.error, outcome.problem = str(exc), exc.problem
         return outcome
     diagnostics = lint_document(doc, rules, config)
-    if (options.fix or options.diff) and _fixable(path):
+    wants_fix = options.fix or options.diff
+    if wants_fix and not _fixable(path) and any(d.fix for d in diagnostics):
+        outcome.note = f"{path}: 只能自动修正 .txt 和 .md 文件；Word、PDF 文件中的问题请按提示在原文件中修改"
+    if wants_fix and _fixable(path):
         fixed = fix_until_stable(
             doc, diagnostics, lambda d: lint_document(d, rules, config), unsafe=options.unsafe_fixes
         )
