@@ -10,8 +10,8 @@ from xml.etree import ElementTree
 
 import jsonschema
 import pytest
-from conftest import REPORTS
 
+from conftest import REPORTS
 from reportlint.cli import main
 
 TITLE = "某区司法局2024年度法治政府建设情况报告\n\n"
@@ -130,3 +130,17 @@ def test_junit_findings_below_the_fail_level_do_not_fail(tmp_path: Path, capsys:
     assert case is not None and case.find("failure") is None
     system_out = case.find("system-out")
     assert system_out is not None and system_out.text.count("FZ503") == 2
+
+
+def test_pdf_findings_carry_the_page(sarif_schema: dict, capsys: pytest.CaptureFixture[str]) -> None:
+    pdf = str(REPORTS[0].parent.parent / "documents" / "report.pdf")
+    _, out, _ = run(capsys, "check", "--format", "sarif", "--select", "FZ309", pdf)
+    sarif = json.loads(out)
+    jsonschema.validate(sarif, sarif_schema)
+    (result,) = sarif["runs"][0]["results"]
+    region = result["locations"][0]["physicalLocation"]["region"]
+    assert (region["startLine"], region["startColumn"], region["properties"]) == (10, 6, {"page": 2, "endPage": 2})
+    assert "fixes" not in result  # a PDF is not edited in place
+    _, out, _ = run(capsys, "check", "--format", "github", "--select", "FZ309", pdf)
+    assert out.splitlines()[0].startswith(f"::error file={pdf},line=10,endLine=10,col=6,endColumn=8,")
+    assert "::（第 2 页）“正实现将权利关进制度”" in out.splitlines()[0]

@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPORTS
 
+from conftest import REPORTS
 from reportlint.cli import main
 from reportlint.diagnostics import Diagnostic, Edit, Fix, Severity
 from reportlint.document import Document

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from conftest import FIXTURES, ROOT
 
 pytestmark = pytest.mark.skipif(not (ROOT / ".git").exists(), reason="needs this repository as a git checkout")

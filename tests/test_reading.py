@@ -360,7 +360,9 @@ def test_directory_expansion_order_and_filter(tree: Path) -> None:
     assert result == [
         str(tree / "a.MD"),
         str(tree / "b.txt"),
+        str(tree / "c.docx"),
         str(tree / "a_sub" / "q.Txt"),
+        str(tree / "sub" / "notes.pdf"),
         str(tree / "sub" / "z.txt"),
         str(tree / "sub" / "deeper" / "y.md"),
     ]
@@ -378,6 +380,7 @@ def test_directory_symlinks_are_not_followed(tree: Path) -> None:
     result = list(iter_report_files([str(tree / "sub")]))
     assert result == [
         str(tree / "sub" / "link.txt"),
+        str(tree / "sub" / "notes.pdf"),
         str(tree / "sub" / "z.txt"),
         str(tree / "sub" / "deeper" / "y.md"),
     ]
@@ -395,7 +398,7 @@ def test_explicit_paths_missing_and_stdin(tree: Path) -> None:
 def test_each_file_yielded_once(tree: Path) -> None:
     sub = str(tree / "sub")
     result = list(iter_report_files([str(tree / "sub" / "z.txt"), sub, sub + os.sep]))
-    assert result == [str(tree / "sub" / "z.txt"), str(tree / "sub" / "deeper" / "y.md")]
+    assert result == [str(tree / "sub" / "z.txt"), str(tree / "sub" / "notes.pdf"), str(tree / "sub" / "deeper" / "y.md")]
 
 
 def test_empty_directory_yields_nothing(tmp_path: Path) -> None:
@@ -446,3 +449,75 @@ def test_encode_text_rejects_bad_arguments() -> None:
         encode_text("a", "utf-8-sig", False, "\n")
     with pytest.raises(UnicodeEncodeError):
         encode_text("𠀋", "gbk", False, "\n")
+
+
+# --- formats: Word, PDF, old office files ---------------------------------------------------
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks need privileges on Windows")
+def test_dangling_and_looping_links_in_a_walk_are_errors(tmp_path: Path) -> None:
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "missing.txt")
+    (tmp_path / "loop.md").symlink_to(tmp_path / "loop.md")
+    result = [str(item) for item in iter_report_files([str(tmp_path)])]
+    assert result == [f"{tmp_path / 'gone.txt'}: 文件不存在", f"{tmp_path / 'loop.md'}: 无法读取：符号链接循环"]
+
+
+def test_walk_reports_old_word_files_and_skips_lock_files(tmp_path: Path) -> None:
+    for name in ["a.doc", "b.WPS", "c.odt", "d.rtf", "e.xls", "f.png", "~$g.docx", "h.docx", "i.dotx"]:
+        write(tmp_path, name, b"x")
+    result = list(iter_report_files([str(tmp_path)]))
+    assert [str(item) for item in result] == [
+        f"{tmp_path / 'a.doc'}: 不支持旧版 Word 格式（.doc），请在 Word 或 WPS 中另存为 .docx 或 .txt 后再检查",
+        f"{tmp_path / 'b.WPS'}: 不支持WPS 文字格式（.wps），请在 Word 或 WPS 中另存为 .docx 或 .txt 后再检查",
+        f"{tmp_path / 'c.odt'}: 不支持OpenDocument 文本格式（.odt），请另存为 .docx 或 .txt 后再检查",
+        f"{tmp_path / 'd.rtf'}: 不支持RTF 格式（.rtf），请另存为 .docx 或 .txt 后再检查",
+        str(tmp_path / "h.docx"),
+    ]
+    assert [item.kind for item in result if isinstance(item, InputError)] == ["unsupported"] * 4
+    assert list(iter_report_files([str(tmp_path)], report_unsupported=False)) == [str(tmp_path / "h.docx")]
+
+
+def test_unsupported_problem() -> None:
+    assert reading.unsupported_problem("x.txt") is None
+    assert reading.unsupported_problem("x.docx") is None
+    assert reading.unsupported_problem("报告.DOC") == "不支持旧版 Word 格式（.doc），请在 Word 或 WPS 中另存为 .docx 或 .txt 后再检查"
+    assert reading.unsupported_problem("x.et") == "是表格文件（.et），不是报告正文：请把报告另存为 .docx 或 .txt 后再检查"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "problem"),
+    [
+        ("a.txt", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100), reading.PROBLEM_OLE),
+        ("a.md", b"{\\rtf1 report}", reading.PROBLEM_RTF),
+        ("a.docm", b"PK\x03\x04", "不支持含宏的 Word 文档（.docm），请另存为 .docx 或 .txt 后再检查"),
+        ("a.docx", b"", reading.PROBLEM_EMPTY),
+        ("a.pdf", b"", reading.PROBLEM_EMPTY),
+    ],
+)
+def test_read_bytes_refuses_by_content_and_name(name: str, data: bytes, problem: str) -> None:
+    with pytest.raises(InputError) as caught:
+        reading.read_bytes(data, name)
+    assert caught.value.problem == problem
+
+
+def test_text_listing_of_a_text_file() -> None:
+    doc = Document.from_text("标题\r\n\r\n正文。\r\n")
+    assert reading.text_listing(doc) == "1  标题\n2  \n3  正文。\n"
+    assert reading.text_listing(Document.from_text("a\nb")) == "1  a\n2  b\n"
+
+
+def test_text_files_do_not_import_word_or_pdf_libraries(tmp_path: Path) -> None:
+    """The default .txt path stays fast: python-docx, lxml and pdfminer are not imported."""
+    import subprocess
+
+    report = write(tmp_path, "r.txt", "某局2024年法治政府建设情况报告\n\n全年培训10次,覆盖全员。\n".encode())
+    script = (
+        "import sys\n"
+        "from reportlint.cli import main\n"
+        f"code = main(['check', '--jobs', '1', {str(report)!r}])\n"
+        "heavy = sorted(m for m in ('docx', 'lxml', 'pdfminer') if m in sys.modules)\n"
+        "print('HEAVY', heavy, code)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert done.stdout.splitlines()[-1] == "HEAVY [] 1", done.stderr
+

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPORTS
 
+from conftest import REPORTS
 from reportlint.runner import MIN_FILES_PER_WORKER, RunOptions, lint_paths
 
 

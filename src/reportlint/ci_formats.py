@@ -37,9 +37,12 @@ def _relative_uri(path: str) -> str:
 
 
 def _region(doc: Document, start: int, end: int) -> dict[str, Any]:
-    a, b = doc.position(start), doc.position(end)
+    a, b = doc.source_position(start), doc.source_position(end)
     # SARIF columns count code points here (columnKind below); endColumn is exclusive, as ours is.
-    return {"startLine": a.line, "startColumn": a.column, "endLine": b.line, "endColumn": b.column}
+    region: dict[str, Any] = {"startLine": a.line, "startColumn": a.column, "endLine": b.line, "endColumn": b.column}
+    if a.page is not None:  # a PDF: lines are counted on the page
+        region["properties"] = {"page": a.page, "endPage": b.page}
+    return region
 
 
 def _sarif_rule(rule: Any) -> dict[str, Any]:
@@ -93,7 +96,7 @@ def _sarif_result(result: FileResult, diag: Diagnostic, index: dict[str, int]) -
         "partialFingerprints": {"reportlint/v1": _fingerprint(doc, diag)},
         "properties": {"basis": diag.basis, "category": diag.category},
     }
-    if diag.fix:
+    if diag.fix and doc.source_format == "text":  # Word and PDF files are not edited in place
         item["fixes"] = [
             {
                 "description": {"text": diag.fix.title},
@@ -160,7 +163,8 @@ def format_github(results: Results) -> str:
     for result in results.files:
         doc = result.document
         for diag in result.diagnostics:
-            a, b = doc.position(diag.start), doc.position(diag.end)
+            a, b = doc.source_position(diag.start), doc.source_position(diag.end)
+            message = diag.message if a.page is None else f"（第 {a.page} 页）{diag.message}"
             properties = ",".join(
                 f"{key}={_escape_property(str(value))}"
                 for key, value in (
@@ -172,7 +176,7 @@ def format_github(results: Results) -> str:
                     ("title", f"{diag.code} {diag.name}"),
                 )
             )
-            lines.append(f"::{GITHUB_COMMANDS[diag.severity]} {properties}::{_escape_data(diag.message)}")
+            lines.append(f"::{GITHUB_COMMANDS[diag.severity]} {properties}::{_escape_data(message)}")
     for path, problem in results.errors:
         lines.append(f"::error file={_escape_property(path)},title=reportlint::{_escape_data(problem)}")
     lines.append(summary_line(results))
@@ -180,8 +184,7 @@ def format_github(results: Results) -> str:
 
 
 def _diagnostic_line(doc: Document, diag: Diagnostic) -> str:
-    pos = doc.position(diag.start)
-    return f"{doc.path}:{pos.line}:{pos.column}: {diag.code} [{diag.severity.label}] {diag.message}"
+    return f"{doc.path}:{doc.source_position(diag.start)}: {diag.code} [{diag.severity.label}] {diag.message}"
 
 
 def format_junit(results: Results) -> str:

@@ -30,6 +30,16 @@ def _codes(value: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value.split(",") if v.strip())
 
 
+def _megabytes(value: str) -> float:
+    try:
+        size = float(value)
+    except ValueError:
+        size = 0.0
+    if not size > 0:
+        raise argparse.ArgumentTypeError(f"应为正数（MB）：{value}")
+    return size
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reportlint",
@@ -38,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"reportlint {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    check = commands.add_parser("check", help="检查报告文件（.txt、.md；目录递归；- 表示标准输入）")
+    check = commands.add_parser("check", help="检查报告文件（.txt、.md、.docx、.pdf；目录递归；- 表示标准输入）")
     check.add_argument("paths", nargs="*", default=["."], help="文件或目录")
     check.add_argument("--format", choices=sorted(ALL_FORMATTERS), default="text", help="输出格式")
     check.add_argument("--select", type=_codes, help="只启用这些规则（代码或前缀，逗号分隔）")
@@ -59,6 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--jobs", "-j", type=int, default=0, metavar="N", help="并行检查的进程数（默认：全部 CPU 核心；1 为串行）"
     )
+    check.add_argument("--max-file-size", type=_megabytes, metavar="MB", help="单个文件的大小上限（MB，默认 20）")
+
+    text = commands.add_parser(
+        "text", help="显示从文件中提取的文字及行号（.docx 按段落，.pdf 按页和行），便于对照问题位置"
+    )
+    text.add_argument("path", help="报告文件（.txt、.md、.docx、.pdf）")
+    text.add_argument("--max-file-size", type=_megabytes, metavar="MB", help="文件大小上限（MB，默认 20）")
 
     rules = commands.add_parser("rules", help="列出全部规则")
     rules.add_argument("--format", choices=("text", "json"), default="text")
@@ -103,6 +120,7 @@ def _options(args: argparse.Namespace) -> RunOptions:
         fix=args.fix or args.unsafe_fixes,
         unsafe_fixes=args.unsafe_fixes,
         diff=args.diff,
+        max_file_size=getattr(args, "max_file_size", None),
     )
 
 
@@ -215,6 +233,24 @@ def run_explain(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
+def run_text(args: argparse.Namespace) -> int:
+    """Print the text reportlint extracts from a file, with the line numbers findings refer to."""
+    from reportlint.reading import InputError, read_path, text_listing
+
+    try:
+        start = Path(args.path).resolve().parent
+    except (OSError, RuntimeError):  # a symlink loop: read_path reports it below
+        start = Path.cwd()
+    size = args.max_file_size or find_config(start).max_file_size
+    try:
+        doc = read_path(args.path, max_bytes=int(size * 1024 * 1024))
+    except InputError as exc:
+        _error(exc)
+        return EXIT_ERROR
+    sys.stdout.write(text_listing(doc))
+    return EXIT_CLEAN
+
+
 def run_lsp() -> int:
     try:
         from reportlint.lsp import serve  # optional extra: pygls/lsprotocol
@@ -239,6 +275,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_rules(args)
         if args.command == "lsp":
             return run_lsp()
+        if args.command == "text":
+            return run_text(args)
         if args.command == "report":
             from reportlint.dashboard import run_report
 

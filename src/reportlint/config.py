@@ -27,8 +27,18 @@ FIELDS = {
     "profile": dict,
     "fail-on": str,
     "builtin-rules": bool,
+    "max-file-size": (int, float),  # MB; larger files are refused
+    "duplicates": dict,
 }
 PROFILE_FIELDS = {"kind": str, "province": str, "deadline": str}
+# [tool.reportlint.duplicates]: the cross-report duplicate finder (reportlint.crossdup, RL101).
+DUPLICATE_FIELDS = {
+    "threshold": (int, float),  # Jaccard similarity, 0 < t <= 1
+    "min-length": int,  # characters compared
+    "max-reports": int,  # a passage in more reports than this is common phrasing
+    "max-share": (int, float),  # … and so is one in more than this share of the set
+    "ignore-file": str,  # more common phrasings, relative to the config file
+}
 
 
 class ConfigError(Exception):
@@ -47,6 +57,8 @@ class Config:
     per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
     profile: dict[str, Any] = field(default_factory=dict)
     fail_on: str = "warning"
+    max_file_size: float = 20.0  # MB
+    duplicates: dict[str, Any] = field(default_factory=dict)  # DUPLICATE_FIELDS; ignore-file made absolute
     source: Path | None = None
 
     def merged(self, **overrides: Any) -> Config:
@@ -66,6 +78,11 @@ class Config:
     @property
     def fail_severity(self) -> Severity:
         return Severity.parse(self.fail_on)
+
+    @property
+    def max_bytes(self) -> int:
+        """The size limit for one input file, in bytes."""
+        return int(self.max_file_size * 1024 * 1024)
 
 
 def _table(path: Path) -> tuple[dict[str, Any], str] | None:
@@ -93,8 +110,10 @@ def load_config(path: Path) -> Config:
         line = find_key_line(source, prefix + key)
         if key not in FIELDS:
             raise ConfigError(path, line, f"unknown setting '{key}'")
-        if not isinstance(value, FIELDS[key]):
+        if not isinstance(value, FIELDS[key]) or (key == "max-file-size" and isinstance(value, bool)):
             raise ConfigError(path, line, f"setting '{key}' has the wrong type")
+        if key == "max-file-size" and value <= 0:
+            raise ConfigError(path, line, "setting 'max-file-size' must be a positive number of MB")
     for code, level in table.get("severity", {}).items():
         if level not in SEVERITIES:
             raise ConfigError(
@@ -119,8 +138,27 @@ def load_config(path: Path) -> Config:
         per_file_ignores={k: tuple(v) for k, v in table.get("per-file-ignores", {}).items()},
         profile=dict(profile),
         fail_on=fail_on,
+        max_file_size=float(table.get("max-file-size", 20.0)),
+        duplicates=_duplicates(path, source, prefix, table.get("duplicates", {})),
         source=path,
     )
+
+
+def _duplicates(path: Path, source: str, prefix: str, table: dict[str, Any]) -> dict[str, Any]:
+    """The checked ``[duplicates]`` table, with ``ignore-file`` resolved against the config's folder."""
+    for key, value in table.items():
+        line = find_key_line(source, prefix + "duplicates." + key)
+        if key not in DUPLICATE_FIELDS:
+            raise ConfigError(path, line, f"unknown duplicates setting '{key}'")
+        if not isinstance(value, DUPLICATE_FIELDS[key]) or isinstance(value, bool):
+            raise ConfigError(path, line, f"duplicates setting '{key}' has the wrong type")
+        low = {"min-length": 0, "max-reports": 1}.get(key)
+        if (low is not None and value < low) or (key in ("threshold", "max-share") and not 0 < value <= 1):
+            raise ConfigError(path, line, f"duplicates setting '{key}' is out of range")
+    result = dict(table)
+    if "ignore-file" in result:
+        result["ignore-file"] = str((path.parent / result["ignore-file"]).resolve())
+    return result
 
 
 @cache

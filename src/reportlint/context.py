@@ -12,14 +12,16 @@ import regex
 
 from reportlint.document import Document
 from reportlint.outline import Outline, Section, build_outline
+from reportlint.prefilter import LiteralIndex
 from reportlint.rules import Pack, Part, Scope
+from reportlint.rxcache import LazyPattern
 from reportlint.segmentation import boundaries
 
-YEAR_IN_TEXT = regex.compile(r"(?<![0-9])(20[0-9]{2})\s*年")
-SIGNATURE_DATE = regex.compile(r"\s*(20[0-9]{2})年([0-9]{1,2})月([0-9]{1,2})日\s*")
+YEAR_IN_TEXT = LazyPattern(r"(?<![0-9])(20[0-9]{2})\s*年")
+SIGNATURE_DATE = LazyPattern(r"\s*(20[0-9]{2})年([0-9]{1,2})月([0-9]{1,2})日\s*")
 # Paired regions rules can skip: inside 《…》 (titles) and “…” (quotations), within one line.
 PAIRED_REGIONS = {
-    name: regex.compile(regex.escape(a) + "[^" + a + b + "\n]*" + regex.escape(b))
+    name: LazyPattern(regex.escape(a) + "[^" + a + b + "\n]*" + regex.escape(b))
     for name, (a, b) in {"book": ("《", "》"), "quote": ("“", "”")}.items()
 }
 
@@ -38,6 +40,8 @@ class LintContext:
     doc: Document
     profile: dict[str, Any] = field(default_factory=dict)
     _line_cuts: dict[int, frozenset[int]] = field(default_factory=dict, repr=False)
+    _spans: dict[tuple[Scope, int], list[Span]] = field(default_factory=dict, repr=False)
+    _sections: dict[tuple[str, int, int | None], list[Section]] = field(default_factory=dict, repr=False)
 
     @cached_property
     def text(self) -> str:
@@ -46,6 +50,11 @@ class LintContext:
     @cached_property
     def outline(self) -> Outline:
         return build_outline(self.doc)
+
+    @cached_property
+    def literals(self) -> LiteralIndex:
+        """Memoised ``literal in text`` tests (rules skip documents lacking their literals)."""
+        return LiteralIndex(self.text)
 
     # -- the report year -------------------------------------------------------------------
     @cached_property
@@ -83,23 +92,32 @@ class LintContext:
             level = None
         return self.matching_sections(part.pattern, level)
 
-    def matching_sections(self, pattern: regex.Pattern[str], level: int | None) -> list[Section]:
-        found = []
-        for section in self.outline.sections():
-            if level is not None and section.level != level:
-                continue
-            if pattern.search(section.title):
-                found.append(section)
+    def matching_sections(self, pattern: regex.Pattern[str] | LazyPattern, level: int | None) -> list[Section]:
+        key = (pattern.pattern, pattern.flags, level)
+        found = self._sections.get(key)
+        if found is None:
+            found = self._sections[key] = [
+                section
+                for section in self.outline.section_list
+                if (level is None or section.level == level) and pattern.search(section.title)
+            ]
         return found
 
     def scope_sections(self, scope: Scope, pack: Pack) -> list[Section]:
         if scope.part is not None:
             return self.part_sections(pack.parts[scope.part])
-        pattern = regex.compile("|".join(f"(?:{a})" for a in scope.aliases))
-        return self.matching_sections(pattern, scope.level)
+        return self.matching_sections(scope.pattern, scope.level)
 
     def spans(self, scope: Scope, pack: Pack | None = None) -> list[Span]:
-        """The ranges of text a scope covers (empty when the scope is absent)."""
+        """The ranges of text a scope covers (empty when the scope is absent); computed
+        once per scope and document, so callers must not change the list."""
+        key = (scope, id(pack))
+        found = self._spans.get(key)
+        if found is None:
+            found = self._spans[key] = self._compute_spans(scope, pack)
+        return found
+
+    def _compute_spans(self, scope: Scope, pack: Pack | None) -> list[Span]:
         outline = self.outline
         name = scope.name
         if name == "document":

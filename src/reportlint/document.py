@@ -5,11 +5,19 @@ break), so line numbers in the normalised text equal the original file's line
 numbers, and columns are unaffected.  Offsets are indices into ``text``
 (code points).  Human positions are 1-based line and 1-based code-point column;
 LSP positions are 0-based line and UTF-16 code units.
+
+Documents read from Word or PDF files carry more: ``source_format`` says where
+the text came from, ``line_labels`` hold a short human context per line (the
+paragraph's first words, or the table cell), and a PDF's ``source_map`` maps
+offsets back to the physical page and line the text was printed on (layout
+line breaks inside a paragraph are joined before the rules run, so one line of
+``text`` may span several physical lines).
 """
 
 from __future__ import annotations
 
 import bisect
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -28,6 +36,49 @@ class LspPosition:
 
     line: int
     character: int
+
+
+@dataclass(frozen=True, slots=True)
+class SourcePosition:
+    """A position in the original file: 1-based line and column, and the page for a PDF.
+
+    ``str()`` gives the form used in lint output: ``12:4`` or ``p3:12:4``.
+    """
+
+    line: int
+    column: int
+    page: int | None = None
+
+    def __str__(self) -> str:
+        if self.page is None:
+            return f"{self.line}:{self.column}"
+        return f"p{self.page}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class SourceMap:
+    """Where each stretch of a Document's text was printed in a paged source (a PDF).
+
+    The text is cut into pieces, each the (stripped) text of one physical line:
+    piece ``i`` starts at offset ``starts[i]`` of the Document's text and at
+    ``places[i]`` = (page, line, column) in the source, and runs on character by
+    character until the next piece starts.  ``lines`` holds every physical line
+    of the source by (page, line), including the ``skipped`` ones (page headers
+    and footers) that are not part of the Document's text.
+    """
+
+    starts: tuple[int, ...]
+    places: tuple[tuple[int, int, int], ...]
+    lines: Mapping[tuple[int, int], str]
+    skipped: frozenset[tuple[int, int]] = frozenset()
+    page_count: int = 0
+
+    def locate(self, offset: int) -> SourcePosition:
+        if not self.starts:
+            return SourcePosition(1, 1, 1)
+        index = max(bisect.bisect_right(self.starts, offset) - 1, 0)
+        page, line, column = self.places[index]
+        return SourcePosition(line, column + max(offset - self.starts[index], 0), page)
 
 
 def _utf16_len(text: str) -> int:
@@ -57,6 +108,10 @@ class Document:
     bom: bool = False
     # Optional human context per line (e.g. docx paragraph or pdf page), unused for text files.
     line_labels: dict[int, str] = field(default_factory=dict)
+    # "text" (.txt, .md, stdin), "docx" or "pdf": only "text" documents can be fixed in place.
+    source_format: str = "text"
+    # PDF only: offsets -> physical page, line and column.
+    source_map: SourceMap | None = None
 
     @classmethod
     def from_text(cls, text: str, path: str = "<text>", **kwargs: object) -> Document:
@@ -129,3 +184,26 @@ class Document:
                 return self.line_starts[line] + index
             units += width
         return self.line_starts[line] + len(text)
+
+    # -- positions in the original file (Word paragraphs, PDF pages) -------------------------
+
+    def source_position(self, offset: int) -> SourcePosition:
+        """Where ``offset`` is in the original file: the physical page and line for a PDF,
+        else the same line and column as :meth:`position`."""
+        if self.source_map is not None:
+            return self.source_map.locate(min(max(offset, 0), len(self.text)))
+        pos = self.position(offset)
+        return SourcePosition(pos.line, pos.column)
+
+    def source_line_text(self, position: SourcePosition) -> str:
+        """The text of the physical line ``position`` is on (for showing it under a finding)."""
+        if self.source_map is not None and position.page is not None:
+            return self.source_map.lines.get((position.page, position.line), "")
+        if 1 <= position.line <= self.line_count:
+            return self.line_text(position.line)
+        return ""
+
+    def context(self, offset: int) -> str | None:
+        """A short human description of where ``offset`` is (the paragraph's first words,
+        or the table cell), for documents that have one; None for plain text files."""
+        return self.line_labels.get(self.line_of(offset)) or None

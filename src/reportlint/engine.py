@@ -5,24 +5,24 @@ from __future__ import annotations
 
 import string
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
-
-import regex
 
 from reportlint.config import Config
 from reportlint.context import LintContext
 from reportlint.diagnostics import Diagnostic, Fix, Severity
 from reportlint.document import Document
 from reportlint.resources import builtin_rules_dir
-from reportlint.rules import Pack, Rule, load_packs
+from reportlint.rulecache import load_packs_cached
+from reportlint.rules import Pack, Rule
+from reportlint.rxcache import LazyPattern
 from reportlint.suppression import apply_suppressions, honours_suppressions
 
 KIND_BY_TITLE = (
-    (regex.compile(r"(?:镇|乡|街道|苏木)(?:人民政府|党委|办事处)?(?:关于|20\d\d|$)"), "乡镇街道"),
-    (regex.compile(r"人民政府(?:关于|20\d\d|$)|政府(?:关于|20\d\d)"), "政府"),
+    (LazyPattern(r"(?:镇|乡|街道|苏木)(?:人民政府|党委|办事处)?(?:关于|20\d\d|$)"), "乡镇街道"),
+    (LazyPattern(r"人民政府(?:关于|20\d\d|$)|政府(?:关于|20\d\d)"), "政府"),
 )
 
 
@@ -34,12 +34,16 @@ class _Values(dict):  # type: ignore[type-arg]
 
 
 def render(message: str, values: dict[str, Any]) -> str:
-    return string.Formatter().vformat(message, (), _Values(values))
+    try:
+        return message.format_map(_Values(values))  # the fast path: plain {name} fields
+    except (ValueError, IndexError, KeyError, AttributeError, TypeError):
+        return string.Formatter().vformat(message, (), _Values(values))  # raises as it always did
 
 
 @dataclass(eq=False)
 class RuleSet:
     packs: list[Pack]
+    _selected: dict[tuple[Any, ...], list[Rule]] = field(default_factory=dict, repr=False)
 
     @property
     def rules(self) -> list[Rule]:
@@ -50,12 +54,20 @@ class RuleSet:
 
     def select(self, config: Config, path: str = "") -> list[Rule]:
         ignore = config.ignored_for(path) if path else config.ignore
+        select = None if config.select is None else tuple(config.select)
+        key = (select, tuple(config.extend_select), tuple(ignore))
+        chosen = self._selected.get(key)
+        if chosen is None:
+            chosen = self._selected[key] = self._select(*key)
+        return list(chosen)
+
+    def _select(
+        self, select: tuple[str, ...] | None, extend_select: tuple[str, ...], ignore: tuple[str, ...]
+    ) -> list[Rule]:
         chosen = []
         for rule in self.rules:
-            explicit = _matches(rule.code, config.extend_select) or (
-                config.select is not None and _matches(rule.code, config.select)
-            )
-            selected = explicit or (config.select is None and rule.enabled)
+            explicit = _matches(rule.code, extend_select) or (select is not None and _matches(rule.code, select))
+            selected = explicit or (select is None and rule.enabled)
             if selected and not _matches(rule.code, ignore):
                 chosen.append(rule)
         return chosen
@@ -67,7 +79,7 @@ def _matches(code: str, prefixes: Iterable[str]) -> bool:
 
 @cache
 def _load_cached(directories: tuple[Path, ...]) -> RuleSet:
-    return RuleSet(load_packs(directories))
+    return RuleSet(load_packs_cached(directories))
 
 
 def load_ruleset(config: Config | None = None, extra: Sequence[Path] = ()) -> RuleSet:

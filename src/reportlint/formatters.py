@@ -35,14 +35,25 @@ class Results:
         return [d for f in self.files for d in f.diagnostics]
 
 
-def _range(doc: Document, diag: Diagnostic) -> dict[str, int]:
-    start, end = doc.position(diag.start), doc.position(diag.end)
+def _range(doc: Document, diag: Diagnostic, pages: bool = True) -> dict[str, int | None]:
+    # For a PDF: the page and the line on that page (physical lines, see Document.source_position).
+    start, end = doc.source_position(diag.start), doc.source_position(diag.end)
+    if not pages:  # fix edits: positions in the text that --fix rewrites
+        return {"line": start.line, "column": start.column, "end_line": end.line, "end_column": end.column}
     return {
+        "page": start.page,
         "line": start.line,
         "column": start.column,
+        "end_page": end.page,
         "end_line": end.line,
         "end_column": end.column,
     }
+
+
+def _context(doc: Document, diag: Diagnostic) -> str:
+    """`` （位置：“首几个字…”）`` for Word documents, whose lines are paragraphs a reader cannot count."""
+    context = doc.context(diag.start)
+    return f"（位置：{context}）" if context else ""
 
 
 def _lsp_range(doc: Document, start: int, end: int) -> dict[str, Any]:
@@ -74,13 +85,13 @@ def format_text(results: Results) -> str:
     for result in results.files:
         doc = result.document
         for diag in result.diagnostics:
-            pos = doc.position(diag.start)
-            fixable = " [*]" if diag.fix else ""
+            pos = doc.source_position(diag.start)
+            fixable = " [*]" if diag.fix and doc.source_format == "text" else ""
             lines.append(
-                f"{doc.path}:{pos.line}:{pos.column}: {diag.code}{fixable} [{diag.severity.label}] {diag.message}"
+                f"{doc.path}:{pos}: {diag.code}{fixable} [{diag.severity.label}] {diag.message}{_context(doc, diag)}"
             )
     lines.append(summary_line(results))
-    if any(d.fix for d in results.diagnostics):
+    if any(d.fix for f in results.files if f.document.source_format == "text" for d in f.diagnostics):
         lines.append("标有 [*] 的问题可用 --fix 自动修正（部分需加 --unsafe-fixes）。")
     return "\n".join(lines) + "\n"
 
@@ -90,16 +101,14 @@ def format_full(results: Results) -> str:
     for result in results.files:
         doc = result.document
         for diag in result.diagnostics:
-            pos = doc.position(diag.start)
-            end = doc.position(diag.end)
-            source = doc.line_text(pos.line)
-            width = max(
-                1,
-                (end.column - pos.column) if end.line == pos.line else len(source) - pos.column + 1,
-            )
+            pos = doc.source_position(diag.start)
+            end = doc.source_position(diag.end)
+            source = doc.source_line_text(pos)
+            same_line = (end.page, end.line) == (pos.page, pos.line)
+            width = max(1, (end.column - pos.column) if same_line else len(source) - pos.column + 1)
             caret = "".join("　" if ord(c) > 0x2E80 else " " for c in source[: pos.column - 1]) + "^" * width
             block = [
-                f"{doc.path}:{pos.line}:{pos.column}: {diag.code} {diag.name}（{diag.severity.chinese}）",
+                f"{doc.path}:{pos}: {diag.code} {diag.name}（{diag.severity.chinese}）{_context(doc, diag)}",
                 f"  {diag.message}",
                 f"  {pos.line:>4} | {source}",
                 f"       | {caret}",
@@ -121,6 +130,7 @@ def diagnostic_json(doc: Document, diag: Diagnostic) -> dict[str, Any]:
         "message": diag.message,
         "basis": diag.basis,
         **_range(doc, diag),
+        "context": doc.context(diag.start),
         "fix": None,
     }
     if diag.fix:
@@ -129,7 +139,7 @@ def diagnostic_json(doc: Document, diag: Diagnostic) -> dict[str, Any]:
             "safe": diag.fix.safe,
             "edits": [
                 {
-                    **_range(doc, Diagnostic("", "", "", diag.severity, "", e.start, e.end)),
+                    **_range(doc, Diagnostic("", "", "", diag.severity, "", e.start, e.end), pages=False),
                     "new_text": e.new_text,
                 }
                 for e in diag.fix.edits
@@ -147,6 +157,7 @@ def format_json(results: Results) -> str:
         "files": [
             {
                 "path": r.document.path,
+                "format": r.document.source_format,
                 "encoding": r.document.encoding,
                 "diagnostics": [diagnostic_json(r.document, d) for d in r.diagnostics],
             }

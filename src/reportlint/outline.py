@@ -35,15 +35,16 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
+from typing import Any
 
 import regex
-from lark import Lark, Token, Tree
-from lark.exceptions import UnexpectedInput
 
 from reportlint.document import Document
+from reportlint.lark_regex import FlatGrammar, LiteToken, LiteTree
 from reportlint.numerals import canonical_marker, cn_to_int
 from reportlint.resources import grammar_path
+from reportlint.rxcache import LazyPattern
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,9 +134,12 @@ class Outline:
 
     def sections(self) -> Iterator[Section]:
         """All sections except the root, in document order."""
-        it = self.root.walk()
-        next(it)
-        yield from it
+        return iter(self.section_list)
+
+    @cached_property
+    def section_list(self) -> list[Section]:
+        """All sections except the root, in document order (computed once)."""
+        return list(self.root.walk())[1:]
 
     def section_at(self, offset: int) -> Section:
         """The innermost section containing ``offset``."""
@@ -167,27 +171,70 @@ def _circled_value(char: str) -> int:
 
 _SPACE = " \t\u3000\u00a0"
 # Cheap superset of what the grammar accepts: only lines matching this are given to lark.
-_PREFILTER = regex.compile(
+_PREFILTER = LazyPattern(
     r"[ \t\u3000\u00a0]*(?:[（(\u2460-\u2473\u3251-\u325f\u32b1-\u32bf]"
     r"|[一二三四五六七八九十]{1,3}[、.．，,]|[0-9０-９]{1,2}[、.．，,])"
 )
-_SENTENCE_END = regex.compile(r"[。！？]")
+_SENTENCE_END = LazyPattern(r"[。！？]")
 _TITLE_TRAILING = "。！？；，、：.!?;,:．" + _SPACE
-_MEANINGFUL = regex.compile(r"[\p{L}\p{N}]")
-_LEADING_DIGIT = regex.compile(r"[0-9０-９]")
+_MEANINGFUL = LazyPattern(r"[\p{L}\p{N}]")
+_LEADING_DIGIT = LazyPattern(r"[0-9０-９]")
 # "二、三季度", "一、二月份": a list of numerals, not a level-1 heading.
-_NUMERAL_LIST = regex.compile(r"[一二三四五六七八九十]+[、，,季月]")
+_NUMERAL_LIST = LazyPattern(r"[一二三四五六七八九十]+[、，,季月]")
 
 
 @cache
-def outline_parser() -> Lark:
-    """The heading-marker parser, built once per process."""
+def outline_parser() -> Any:
+    """The heading-marker parser, built once per process (its tables cached on disk)."""
+    from lark import Lark  # deferred: only documents with a candidate heading line need it
+
+    from reportlint.rulecache import lark_cache_file
+
     return Lark.open(
         str(grammar_path("outline.lark")),
         parser="lalr",
         lexer="contextual",
-        propagate_positions=True,
+        cache=lark_cache_file("outline.lark"),
     )
+
+
+@cache
+def heading_grammar() -> FlatGrammar | None:
+    """``outline.lark`` compiled into one regular expression that parses exactly as lark
+    does (see :mod:`reportlint.lark_regex`; checked against lark in the tests), cached
+    on disk so most runs never import lark.  None: the grammar cannot be compiled, and
+    lark parses each line."""
+    from reportlint.lark_regex import FlatGrammar, Unsupported, compile_lark
+    from reportlint.rulecache import derived_cache_key, read_cached, write_cached
+
+    path = grammar_path("outline.lark")
+    name = f"outline-grammar-{derived_cache_key(path.read_bytes())}.json"
+    cached = read_cached(name)
+    if cached is not None:
+        grammar = FlatGrammar.from_json(cached)
+        if grammar is not None:
+            return grammar
+    try:
+        grammar = compile_lark(outline_parser())
+    except Unsupported:
+        return None
+    write_cached(name, grammar.to_json())
+    return grammar
+
+
+def _parse_marker_line(text: str) -> LiteTree | None:
+    grammar = heading_grammar()
+    if grammar is not None:
+        return grammar.parse(text)
+    from lark.exceptions import UnexpectedInput
+
+    from reportlint.lark_regex import lark_tree_as_lite
+
+    try:
+        tree = lark_tree_as_lite(outline_parser().parse(text))
+    except UnexpectedInput:
+        return None
+    return tree if isinstance(tree, LiteTree) else None
 
 
 def parse_heading_line(text: str, line: int = 1, offset: int = 0) -> Heading | None:
@@ -198,13 +245,12 @@ def parse_heading_line(text: str, line: int = 1, offset: int = 0) -> Heading | N
     """
     if not _PREFILTER.match(text):
         return None
-    try:
-        tree = outline_parser().parse(text)
-    except UnexpectedInput:
+    tree = _parse_marker_line(text)
+    if tree is None:
         return None
     marker_tree = tree.children[0]
-    assert isinstance(marker_tree, Tree)
-    tokens = [tok for tok in marker_tree.children if isinstance(tok, Token)]
+    assert isinstance(marker_tree, LiteTree)
+    tokens = [tok for tok in marker_tree.children if isinstance(tok, LiteToken)]
     level = int(str(marker_tree.data)[-1])
     number = next(tok for tok in tokens if tok.type in ("CN_NUM", "DIGITS", "CIRCLED"))
     if number.type == "CN_NUM":
@@ -252,12 +298,12 @@ def parse_heading_line(text: str, line: int = 1, offset: int = 0) -> Heading | N
 # A line ending in one of these is complete; any other ending means it may be broken.
 _FINAL = frozenset("。！？；：…”’」』）)】〕]!?;:.")
 _HEADER_STOP = frozenset("。！？；：，、!?;:,")
-_SENTENCE_PUNCT = regex.compile(r"[。！？；：!?;:]")
-_DATE_LINE = regex.compile(
+_SENTENCE_PUNCT = LazyPattern(r"[。！？；：!?;:]")
+_DATE_LINE = LazyPattern(
     r"[0-9０-９〇○零一二三四五六七八九]{4}\s*年\s*[0-9０-９〇○零一二三四五六七八九十]{1,2}\s*月"
     r"\s*[0-9０-９〇○零一二三四五六七八九十]{1,3}\s*日"
 )
-_ENUM_START = regex.compile(_CN_NUM + "[是要]")
+_ENUM_START = LazyPattern(_CN_NUM + "[是要]")
 _BROKEN_LONG = 40  # a body line at least this long, broken mid-sentence, is a wrapped line
 _SHORT_UNPUNCTUATED = 30  # unnumbered headings ("强化思想引领，深入学习…") are short
 _HEADER_MAX = 60
@@ -307,7 +353,7 @@ def _find_header(stripped: list[str], candidates: dict[int, Heading]) -> tuple[l
 # -- enumerators -----------------------------------------------------------------------------
 
 # A numeral + 是/要 at a line start or right after a clause end or closing bracket/quote.
-_ENUMERATOR = regex.compile(
+_ENUMERATOR = LazyPattern(
     r"(?<=(?:^|[。；：，！？;:,!?）)”’」』】〕])[ \t\u3000\u00a0]*)"
     r"(?P<num>" + _CN_NUM + r")(?P<word>[是要])",
     regex.MULTILINE,
@@ -428,16 +474,30 @@ def _build_sections(doc: Document, headings: list[Heading]) -> Section:
 def _build_paragraphs(
     doc: Document, stripped: list[str], heading_at: dict[int, Heading], header: set[int]
 ) -> list[Paragraph]:
-    def may_continue(index: int) -> bool:
-        """Whether line ``index`` looks broken, so the next line may continue it.
-        A run-in heading line carries body text and may be broken; a stand-alone one not."""
+    def short_unpunctuated(group: list[int]) -> bool:
+        """Whether the paragraph so far, joined, is short and unpunctuated (an unnumbered
+        heading).  Judged on the joined text, not the last line alone: a short line that
+        continues a sentence is no heading, and joining it (FZ111's fix) must not change
+        whether the next line continues the paragraph."""
+        total = 0
+        for index in reversed(group):
+            total += len(stripped[index])
+            if total > _SHORT_UNPUNCTUATED:
+                return False
+        return not any(_SENTENCE_PUNCT.search(stripped[index]) for index in group)
+
+    def may_continue(group: list[int]) -> bool:
+        """Whether the paragraph ``group`` (line indexes) looks broken at its last line, so the
+        next line may continue it.  A run-in heading line carries body text and may be broken;
+        a stand-alone one not."""
+        index = group[-1]
         text = stripped[index]
         heading = heading_at.get(index)
         return not (
             (heading is not None and not heading.run_in)
             or index in header
             or text[-1] in _FINAL
-            or (len(text) <= _SHORT_UNPUNCTUATED and not _SENTENCE_PUNCT.search(text))
+            or short_unpunctuated(group)
             or _is_date(text)
         )
 
@@ -449,7 +509,7 @@ def _build_paragraphs(
     for index, text in enumerate(stripped):
         if not text:
             continue
-        if groups and may_continue(groups[-1][-1]) and may_be_continuation(index):
+        if groups and may_continue(groups[-1]) and may_be_continuation(index):
             groups[-1].append(index)
         else:
             groups.append([index])

@@ -2,7 +2,11 @@
 
 Reports come from many offices and editors, so the bytes may be UTF-8 (with or
 without a BOM), UTF-16 written by Notepad, or GBK saved by an older Windows
-setup.  Everything that goes wrong while reading is raised (or yielded) as an
+setup.  Word (.docx) and PDF files are read by :mod:`reportlint.docx_reader`
+and :mod:`reportlint.pdf_reader`, imported only when such a file is read (so
+checking text files never loads python-docx or pdfminer).  Older office formats
+(.doc, .wps, .odt, .rtf …) are refused with a message saying what to save the
+file as.  Everything that goes wrong while reading is raised (or yielded) as an
 :class:`InputError` carrying a short Chinese description, so the CLI can report
 it on one line next to the file name instead of showing a traceback.
 """
@@ -11,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import errno
+import io
 import os
 import stat
 import sys
@@ -28,12 +33,15 @@ __all__ = [
     "decode_bytes",
     "encode_text",
     "iter_report_files",
+    "read_bytes",
     "read_path",
     "read_stdin",
+    "text_listing",
+    "unsupported_problem",
 ]
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-DEFAULT_EXTENSIONS = (".txt", ".md")
+DEFAULT_EXTENSIONS = (".txt", ".md", ".docx", ".pdf")
 # The name shown for standard input in documents and error messages.
 STDIN_PATH = "<stdin>"
 
@@ -44,6 +52,41 @@ PROBLEM_UNDECODABLE = "无法识别文件编码"
 PROBLEM_NOT_FOUND = "文件不存在"
 PROBLEM_PERMISSION = "无法读取：权限不足"
 PROBLEM_IS_DIRECTORY = "是目录"
+PROBLEM_RTF = "是 RTF 格式文件，请另存为 .docx 或 .txt 后再检查"
+PROBLEM_OLE = "是旧版 Word/WPS 文件（.doc/.wps 格式），请在 Word 或 WPS 中另存为 .docx 或 .txt 后再检查"
+
+# Formats that cannot be read, with what the file is and where to convert it.
+# Word-processor formats are also reported when found in a directory walk, so a
+# folder of reports is never silently half-checked; the rest only when named.
+_WORD_PROCESSOR_FORMATS = {
+    ".doc": "旧版 Word 格式",
+    ".wps": "WPS 文字格式",
+    ".docm": "含宏的 Word 文档",
+    ".dot": "Word 模板",
+    ".dotx": "Word 模板",
+    ".dotm": "Word 模板",
+    ".wpt": "WPS 模板",
+    ".odt": "OpenDocument 文本格式",
+    ".rtf": "RTF 格式",
+    ".pages": "Pages 格式",
+    ".uot": "UOF 文本格式",
+    ".ofd": "OFD 版式文件",
+}
+_OTHER_FORMATS = {
+    ".xls": "表格文件",
+    ".xlsx": "表格文件",
+    ".et": "表格文件",
+    ".ods": "表格文件",
+    ".ppt": "演示文稿",
+    ".pptx": "演示文稿",
+    ".dps": "演示文稿",
+    ".odp": "演示文稿",
+}
+# The magic numbers of the containers reports arrive in.
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .wps, .xls: Compound File Binary
+_PDF_MAGIC = b"%PDF-"
+_RTF_MAGIC = b"{\\rtf"
 
 # A decoded text whose share of control characters exceeds this is treated as
 # binary.  Real reports have almost none; a stray form feed or a Word manual
@@ -239,6 +282,71 @@ def _document(data: bytes, path: str) -> Document:
     return Document.from_text(text, path=path, encoding=encoding, bom=bom)
 
 
+def _suffix(path: str) -> str:
+    return os.path.splitext(path)[1].lower()
+
+
+def unsupported_problem(path: str) -> str | None:
+    """The one-line problem for a format reportlint cannot read (by extension), else None."""
+    ext = _suffix(path)
+    if ext in _WORD_PROCESSOR_FORMATS:
+        label = _WORD_PROCESSOR_FORMATS[ext]
+        if ext in (".doc", ".wps", ".wpt"):
+            how = "请在 Word 或 WPS 中另存为 .docx 或 .txt 后再检查"
+        elif ext == ".pages":
+            how = "请在 Pages 中导出为 .docx 或 .txt 后再检查"
+        elif ext == ".ofd":
+            how = "请用 OFD 阅读器另存为 PDF，或提供 .docx、.txt 文件"
+        else:
+            how = "请另存为 .docx 或 .txt 后再检查"
+        return f"不支持{label}（{ext}），{how}"
+    if ext in _OTHER_FORMATS:
+        return f"是{_OTHER_FORMATS[ext]}（{ext}），不是报告正文：请把报告另存为 .docx 或 .txt 后再检查"
+    return None
+
+
+def _is_word_archive(data: bytes) -> bool:
+    import zipfile  # only for files that start like a zip archive
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return any(name.startswith("word/") for name in archive.namelist())
+    # NotImplementedError: a (damaged) directory entry claiming a zip version above 6.3.
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        return False
+
+
+def read_bytes(data: bytes, path: str) -> Document:
+    """Build a Document from a file's bytes, by content and extension.
+
+    A PDF or Word archive is read as such whatever its name (a .doc that is
+    really a .docx is common); a legacy binary Office file, or a file whose
+    extension names an unsupported format, is refused with a message saying
+    what to convert it to; anything else is decoded as text.
+    """
+    if not data:
+        raise InputError(path, PROBLEM_EMPTY, "empty")
+    ext = _suffix(path)
+    if ext == ".pdf" or data.startswith(_PDF_MAGIC):
+        from reportlint.pdf_reader import read_pdf
+
+        return read_pdf(data, path)
+    problem = unsupported_problem(path)
+    if data.startswith(_OLE_MAGIC):
+        # A legacy binary Office file, whatever it is named (a renamed .doc is common).
+        raise InputError(path, problem or PROBLEM_OLE, "unsupported")
+    if data.startswith(_RTF_MAGIC):
+        raise InputError(path, problem or PROBLEM_RTF, "unsupported")
+    sniff = problem is None or ext in (".doc", ".wps")  # not for .docm, .xlsx, .odt …
+    if ext == ".docx" or (sniff and data.startswith(_ZIP_MAGIC) and _is_word_archive(data)):
+        from reportlint.docx_reader import read_docx
+
+        return read_docx(data, path)
+    if problem:
+        raise InputError(path, problem, "unsupported")
+    return _document(data, path)
+
+
 def read_path(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Read and decode one report file into a Document.
 
@@ -257,7 +365,7 @@ def read_path(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
         raise _error_from_oserror(name, exc) from exc
     if len(data) > max_bytes:
         raise _too_large(name, max_bytes)
-    return _document(data, name)
+    return read_bytes(data, name)
 
 
 def read_stdin(stream: BinaryIO | TextIO | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
@@ -281,15 +389,21 @@ def read_stdin(stream: BinaryIO | TextIO | None = None, max_bytes: int = DEFAULT
         text = data.lstrip("\ufeff")
         _checked(text, "utf-8", False, STDIN_PATH)
         return Document.from_text(text, path=STDIN_PATH, encoding="utf-8", bom=False)
-    return _document(data, STDIN_PATH)
+    return read_bytes(data, STDIN_PATH)
 
 
 def _normalise_extensions(extensions: Iterable[str]) -> tuple[str, ...]:
     return tuple(ext.lower() if ext.startswith(".") else "." + ext.lower() for ext in extensions)
 
 
-def _walk(top: str, extensions: tuple[str, ...]) -> Iterator[str | InputError]:
-    """Files under ``top`` with a wanted extension, in sorted order."""
+# Reported (as unsupported) when found in a directory walk: reports saved in a
+# format that cannot be read.  Templates, spreadsheets and the like are not.
+_WALK_REPORTED = (".doc", ".wps", ".docm", ".odt", ".rtf", ".pages", ".uot", ".ofd")
+
+
+def _walk(top: str, extensions: tuple[str, ...], report_unsupported: bool = True) -> Iterator[str | InputError]:
+    """Files under ``top`` with a wanted extension, in sorted order, and an
+    InputError for each report in a format that cannot be read."""
     errors: list[OSError] = []
     # followlinks=False: a symlink to a directory is never entered, so link
     # loops cannot occur.  Symlinks to files are still listed as files.
@@ -301,21 +415,38 @@ def _walk(top: str, extensions: tuple[str, ...]) -> Iterator[str | InputError]:
         # directories (.git, .venv, ...) are pruned the same way.
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
-            # Hidden files are editor lock/backup files (e.g. Emacs ".#a.txt").
-            if name.startswith("."):
+            # Hidden files are editor lock/backup files (e.g. Emacs ".#a.txt"),
+            # and "~$报告.docx" is the owner file Word keeps beside an open document.
+            if name.startswith((".", "~$")):
                 continue
-            if name.lower().endswith(extensions):
-                yield os.path.join(dirpath, name)
+            lower = name.lower()
+            if lower.endswith(extensions):
+                file = os.path.join(dirpath, name)
+                if os.path.islink(file):
+                    # A link that loops or dangles is reported here, where it is found.
+                    try:
+                        os.stat(file)
+                    except OSError as exc:
+                        yield _error_from_oserror(file, exc)
+                        continue
+                yield file
+            elif report_unsupported and lower.endswith(_WALK_REPORTED):
+                file = os.path.join(dirpath, name)
+                yield InputError(file, unsupported_problem(file) or PROBLEM_OLE, "unsupported")
     for exc in errors:
         yield _error_from_oserror(exc.filename or top, exc)
 
 
-def iter_report_files(paths: list[str], extensions: Iterable[str] = DEFAULT_EXTENSIONS) -> Iterator[str | InputError]:
+def iter_report_files(
+    paths: list[str], extensions: Iterable[str] = DEFAULT_EXTENSIONS, report_unsupported: bool = True
+) -> Iterator[str | InputError]:
     """Expand command-line paths into the report files to lint.
 
-    Directories are searched recursively in sorted order (hidden entries and
-    symlinked directories skipped) for files whose extension is in
-    ``extensions`` (case-insensitive).  A file named explicitly is yielded
+    Directories are searched recursively in sorted order (hidden entries, Word
+    lock files "~$…" and symlinked directories skipped) for files whose
+    extension is in ``extensions`` (case-insensitive); with
+    ``report_unsupported``, a report saved as .doc, .wps, .odt, .rtf … yields an
+    InputError saying what to convert it to.  A file named explicitly is yielded
     whatever its extension, ``"-"`` (stdin) is passed through, and a path that
     does not exist yields an InputError instead of raising.  Each file is
     yielded once, at its first occurrence.
@@ -341,8 +472,32 @@ def iter_report_files(paths: list[str], extensions: Iterable[str] = DEFAULT_EXTE
             yield _error_from_oserror(path, exc)
             continue
         if stat.S_ISDIR(mode):
-            for item in _walk(path, wanted):
+            for item in _walk(path, wanted, report_unsupported):
                 if isinstance(item, InputError) or first_time(item):
                     yield item
         elif first_time(path):
             yield path
+
+
+def text_listing(doc: Document) -> str:
+    """The text of ``doc`` with the line numbers that lint output refers to.
+
+    Text and Word files: ``  12  text`` (line N of a .docx is its paragraph N).
+    PDF files: one physical line per row, ``p3:12  text``; page headers and
+    footers left out of the check are marked.
+    """
+    source_map = doc.source_map
+    if source_map is None:
+        lines = doc.lines[:-1] if doc.text.endswith("\n") else doc.lines
+        width = len(str(len(lines)))
+        return "".join(f"{number:>{width}}  {line}\n" for number, line in enumerate(lines, start=1))
+    keys = sorted(source_map.lines)
+    width = max((len(f"p{page}:{line}") for page, line in keys), default=0)
+    rows = []
+    for key in keys:
+        label = f"p{key[0]}:{key[1]}"
+        text = source_map.lines[key]
+        if key in source_map.skipped:
+            text += "    （页眉页脚，不检查）"
+        rows.append(f"{label:<{width}}  {text}\n")
+    return "".join(rows)

@@ -10,7 +10,7 @@ file is reported as ``path:line: message`` through :class:`RuleError`.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -19,6 +19,7 @@ from typing import Any
 import regex
 
 from reportlint.diagnostics import Severity
+from reportlint.rxcache import LazyPattern
 
 CATEGORIES = frozenset(
     {
@@ -52,8 +53,8 @@ RULE_FIELDS = {
     "todo": list,
 }
 REQUIRED_FIELDS = ("code", "name", "category", "severity", "message", "basis", "check")
-CODE_PATTERN = regex.compile(r"^[A-Z]{1,4}[0-9]{3}$")
-NAME_PATTERN = regex.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+CODE_PATTERN = LazyPattern(r"^[A-Z]{1,4}[0-9]{3}$")
+NAME_PATTERN = LazyPattern(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 SCOPE_NAMES = frozenset({"document", "title", "headings", "body", "opening", "tail"})
 SCOPE_FIELDS = {"part": str, "section": list, "level": int, "within": str}
 
@@ -88,6 +89,11 @@ class Scope:
     @property
     def is_section(self) -> bool:
         return self.name == "section"
+
+    @cached_property
+    def pattern(self) -> LazyPattern:
+        """The inline heading patterns (``aliases``) as one expression."""
+        return LazyPattern("|".join(f"(?:{a})" for a in self.aliases))
 
 
 @dataclass(eq=False)
@@ -127,8 +133,8 @@ class Part:
     level: int | None = 1
 
     @cached_property
-    def pattern(self) -> regex.Pattern[str]:
-        return regex.compile("|".join(f"(?:{a})" for a in self.aliases))
+    def pattern(self) -> LazyPattern:
+        return LazyPattern("|".join(f"(?:{a})" for a in self.aliases))
 
 
 @dataclass(eq=False)
@@ -207,43 +213,47 @@ def _parse_examples(raw: Any, path: Path, source: str, key: str) -> tuple[Exampl
 
 
 def _parse_scope(raw: Any, path: Path, source: str, pack: Pack) -> Scope:
-    line = find_key_line(source, "scope")
+    def line() -> int:  # looked up only when there is an error to report
+        return find_key_line(source, "scope")
+
     if raw is None:
         return Scope()
     if isinstance(raw, str):
         if raw not in SCOPE_NAMES:
-            raise RuleError(path, line, f"unknown scope '{raw}' (one of {sorted(SCOPE_NAMES)})")
+            raise RuleError(path, line(), f"unknown scope '{raw}' (one of {sorted(SCOPE_NAMES)})")
         return Scope(raw)
     unknown = set(raw) - set(SCOPE_FIELDS)
     if unknown:
-        raise RuleError(path, line, f"unknown scope field(s): {sorted(unknown)}")
+        raise RuleError(path, line(), f"unknown scope field(s): {sorted(unknown)}")
     part = raw.get("part")
     aliases = tuple(raw.get("section", ()))
     if part is None and not aliases:
-        raise RuleError(path, line, "a section scope needs 'part' or 'section'")
+        raise RuleError(path, line(), "a section scope needs 'part' or 'section'")
     if part is not None and part not in pack.parts:
-        raise RuleError(path, line, f"unknown part '{part}' (pack.toml defines {sorted(pack.parts)})")
+        raise RuleError(path, line(), f"unknown part '{part}' (pack.toml defines {sorted(pack.parts)})")
     for alias in aliases:
         _compile_or_fail(alias, path, line)
     within = raw.get("within", "all")
     if within not in ("all", "heading", "body"):
-        raise RuleError(path, line, "scope 'within' must be 'all', 'heading' or 'body'")
+        raise RuleError(path, line(), "scope 'within' must be 'all', 'heading' or 'body'")
     level = raw.get("level")
     if level is None and part is not None:
         level = pack.parts[part].level
     return Scope("section", part, aliases, level, within)
 
 
-def _compile_or_fail(pattern: str, path: Path, line: int) -> regex.Pattern[str]:
+def _compile_or_fail(pattern: str, path: Path, line: int | Callable[[], int]) -> regex.Pattern[str]:
     try:
         return regex.compile(pattern)
     except regex.error as exc:
-        raise RuleError(path, line, f"bad regular expression {pattern!r}: {exc}") from None
+        where = line if isinstance(line, int) else line()
+        raise RuleError(path, where, f"bad regular expression {pattern!r}: {exc}") from None
 
 
-def compile_pattern(rule: Rule, key: str, pattern: str) -> regex.Pattern[str]:
+def compile_pattern(rule: Rule, key: str, pattern: str) -> LazyPattern:
     """Compile a pattern from ``rule``'s ``key``; a bad one is a RuleError at its line."""
-    return _compile_or_fail(pattern, rule.path, rule.key_line(key))
+    compiled = _compile_or_fail(pattern, rule.path, lambda: rule.key_line(key))
+    return LazyPattern(pattern, compiled=compiled)
 
 
 def _load_pack_settings(directory: Path, pack: Pack) -> None:

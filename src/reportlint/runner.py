@@ -39,6 +39,7 @@ class RunOptions:
     fix: bool = False
     unsafe_fixes: bool = False
     diff: bool = False
+    max_file_size: float | None = None  # MB, overrides the configuration
 
 
 @dataclass
@@ -72,6 +73,7 @@ def config_for(path: str, options: RunOptions) -> Config:
         ignore=(base.ignore + options.ignore) if options.ignore else None,
         fail_on=options.fail_on,
         profile=profile,
+        max_file_size=options.max_file_size,
     )
 
 
@@ -85,7 +87,7 @@ def lint_file(path: str, options: RunOptions) -> FileOutcome:
     config, rules = rules_for(path, options)
     outcome = FileOutcome(path, fail_severity=config.fail_severity)
     try:
-        doc = read_path(path)
+        doc = read_path(path, max_bytes=config.max_bytes)
     except InputError as exc:
         outcome.error, outcome.problem = str(exc), exc.problem
         return outcome

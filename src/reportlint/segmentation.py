@@ -8,7 +8,6 @@ so that a rule's term is segmented as one word where it really is one.
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Iterable
 from typing import Any
@@ -22,6 +21,8 @@ def _get_tokenizer(words: Iterable[str]) -> Any:
     global _tokenizer
     with _lock:
         if _tokenizer is None:
+            import logging
+
             import jieba  # deferred: expensive to import and initialise
 
             jieba.setLogLevel(logging.WARNING)

@@ -36,26 +36,33 @@ import regex
 from reportlint.checks import Check, Finding
 from reportlint.context import LintContext
 from reportlint.diagnostics import Edit
+from reportlint.rxcache import LazyPattern
 
 PRC = "中华人民共和国"
-BOOK_TITLE = regex.compile(r"《([^《》\n]{2,80})》")
-VERSION_NOTE = regex.compile(r"[（(][^（）()]*(?:修订|修正|修改)[^（）()]*[）)]$")
-TRIAL_NOTE = regex.compile(r"[（(](?:试行|暂行|草案|征求意见稿)[）)]$")
-LAW_ENDING = regex.compile(r"(?:法|法典|条例|规定|办法|细则|规则)$")
+BOOK_TITLE = LazyPattern(r"《([^《》\n]{2,80})》")
+VERSION_NOTE = LazyPattern(r"[（(][^（）()]*(?:修订|修正|修改)[^（）()]*[）)]$")
+TRIAL_NOTE = LazyPattern(r"[（(](?:试行|暂行|草案|征求意见稿)[）)]$")
+LAW_ENDING = LazyPattern(r"(?:法|法典|条例|规定|办法|细则|规则)$")
 # Province-level names, or a place word ending in an administrative unit, starting a
 # local rule's title (湖北省…, 天津市…, 南开区…).
-PLACE_PREFIX = regex.compile(
+PLACE_PREFIX = LazyPattern(
     r"^(?:北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|"
     r"广东|海南|四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆|香港|澳门)"
     r"|^[\p{Han}]{2,8}?(?:省|市|自治区|自治州|自治县|县|区|州|盟|旗)"
 )
-DECLARED_SHORT = regex.compile(r"[（(]以下简称[“《\"]?([^”》\"）)]{1,30})[”》\"]?[）)]")
+DECLARED_SHORT = LazyPattern(r"[（(]以下简称[“《\"]?([^”》\"）)]{1,30})[”》\"]?[）)]")
 # Characters whose difference between two titles is a legitimate distinction
 # (修正案（十一） vs （十二）), not a typo.
 NUMERALS = frozenset("〇零一二三四五六七八九十百0123456789")
 # A run of items separated by 顿号 (for mode "bare"): items hold no punctuation or brackets.
 _ITEM = r"[^、，。；：！？\s《》“”（）()]{1,40}"
-ITEM_RUN = regex.compile(_ITEM + r"(?:、" + _ITEM + r"){2,}")
+ITEM_RUN = LazyPattern(_ITEM + r"(?:、" + _ITEM + r"){2,}")
+# Two or more 、 each followed by one item and the next 、: a chain that can hold a run.
+_COMMA_CHAIN = LazyPattern("、(?:" + _ITEM + "、)+")
+_ITEM_MAX = 40  # the longest item _ITEM matches
+_TRIAL_WORDS = LazyPattern(r"(?:暂行|试行|实施)")
+_HAN_LAW_NAME = LazyPattern(r"[\p{Han}]{1,20}(?:法|法典)")
+_HAN_PRC_LAW = LazyPattern(r"[\p{Han}]{2,30}(?:法|法典)")
 # A place word right before a bare name: the name is the tail of a local title.
 PLACE_BEFORE = frozenset("省市县区州旗盟")
 LOCAL_REASON = "是地方性法规、规章或文件，名录未收录，无法自动核对，请对照发布机关公布的名称核对"
@@ -77,7 +84,7 @@ def _read_short_full(path: Path) -> dict[str, str]:
 
 
 def _stem(title: str) -> str:
-    return LAW_ENDING.sub("", regex.sub(r"(?:暂行|试行|实施)", "", TRIAL_NOTE.sub("", title)))
+    return LAW_ENDING.sub("", _TRIAL_WORDS.sub("", TRIAL_NOTE.sub("", title)))
 
 
 def _without_prc(title: str) -> str:
@@ -159,19 +166,30 @@ class LawTitle(Check):
     def _index_near_misses(self) -> None:
         """Stems of every national title (with and without 中华人民共和国, and of the short
         titles), and the one-deletion neighbourhood of the long 中华人民共和国… titles."""
-        self.by_stem: dict[str, set[str]] = {}
-        self.by_deletion: dict[str, set[str]] = {}
+        by_stem: dict[str, set[str]] = {}
         for title in self.titles:
             for stem in {_stem(title), _stem(_without_prc(title))}:
                 if len(stem) >= 2:
-                    self.by_stem.setdefault(stem, set()).add(title)
-            if title.startswith(PRC) and len(title) >= MIN_TYPO_LENGTH:
-                for variant in _deletions(title):
-                    self.by_deletion.setdefault(variant, set()).add(title)
+                    by_stem.setdefault(stem, set()).add(title)
         for short, full in self.prc_short.items():
             stem = _stem(short)
             if len(stem) >= 2 and full in self.titles:
-                self.by_stem.setdefault(stem, set()).add(full)
+                by_stem.setdefault(stem, set()).add(full)
+        # Tuples: the index is stored with the cached rule set, and tuples load faster than sets.
+        self.by_stem: dict[str, tuple[str, ...]] = {stem: tuple(sorted(found)) for stem, found in by_stem.items()}
+        self._by_deletion: dict[str, set[str]] | None = None  # built on first need (rarely needed)
+
+    @property
+    def by_deletion(self) -> dict[str, set[str]]:
+        """The one-deletion neighbourhood of the long 中华人民共和国… titles."""
+        if self._by_deletion is None:
+            index: dict[str, set[str]] = {}
+            for title in self.titles:
+                if title.startswith(PRC) and len(title) >= MIN_TYPO_LENGTH:
+                    for variant in _deletions(title):
+                        index.setdefault(variant, set()).add(title)
+            self._by_deletion = index
+        return self._by_deletion
 
     def _index_bare_names(self) -> None:
         """Regulation names ending in 条例 (name -> full title) and law names for lists."""
@@ -185,11 +203,13 @@ class LawTitle(Check):
         self.max_name = max((len(n) for n in self.regulations), default=0)
         self.law_names: dict[str, str] = {}
         for short, full in self.prc_short.items():
-            if regex.fullmatch(r"[\p{Han}]{1,20}(?:法|法典)", short):
+            if _HAN_LAW_NAME.fullmatch(short):
                 self.law_names[short] = full
         for title in self.titles:
-            if title.startswith(PRC) and regex.fullmatch(r"[\p{Han}]{2,30}(?:法|法典)", title):
+            if title.startswith(PRC) and _HAN_PRC_LAW.fullmatch(title):
                 self.law_names[title] = title
+        self.law_max = max((len(n) for n in self.law_names), default=0)
+        self.law_ends = frozenset(n[-1] for n in self.law_names)
 
     # -- running -------------------------------------------------------------------------
     def run(self, ctx: LintContext) -> Iterator[Finding]:
@@ -253,7 +273,7 @@ class LawTitle(Check):
         """National titles with the same stem (other ending, with/without 中华人民共和国)."""
         found: set[str] = set()
         for stem in {_stem(title), _stem(_without_prc(title))}:
-            found |= self.by_stem.get(stem, set())
+            found.update(self.by_stem.get(stem, ()))
         found.discard(title)
         return found
 
@@ -307,14 +327,14 @@ class LawTitle(Check):
         """Runs of law names separated by 顿号.  An item that is not exactly a name can end
         a run with a name at its start (行政处罚法等法律) and start a run with a name at
         its end (组织学习宪法)."""
-        for found in ITEM_RUN.finditer(ctx.text, start, end):
+        for found in item_runs(ctx.text, start, end):
             run: list[tuple[int, int]] = []
             offset = found.start()
             for item in found.group().split("、"):
                 if item in self.law_names:
                     run.append((offset, offset + len(item)))
                 else:
-                    head = self._name_at_start(item)
+                    head = self._name_at_start(item) if run else 0
                     if run and head:
                         run.append((offset, offset + head))
                     yield from self._report_run(ctx, run)
@@ -324,17 +344,23 @@ class LawTitle(Check):
             yield from self._report_run(ctx, run)
 
     def _name_at_start(self, item: str) -> int:
-        """Length of the longest law name that starts ``item`` (0 if none)."""
-        for cut in range(len(item) - 1, 1, -1):
-            if item[:cut] in self.law_names:
+        """Length of the longest law name that starts ``item`` (0 if none; the name is
+        shorter than the item and at least two characters)."""
+        names, ends = self.law_names, self.law_ends
+        for cut in range(min(len(item) - 1, self.law_max), 1, -1):
+            if item[cut - 1] in ends and item[:cut] in names:
                 return cut
         return 0
 
     def _name_at_end(self, item: str) -> int:
-        """Length of the longest law name that ends ``item`` (0 if none)."""
-        for cut in range(1, len(item) - 1):
-            if item[cut:] in self.law_names:
-                return len(item) - cut
+        """Length of the longest law name that ends ``item`` (0 if none; the name is
+        shorter than the item and at least two characters)."""
+        if not item or item[-1] not in self.law_ends:
+            return 0
+        names = self.law_names
+        for length in range(min(len(item) - 1, self.law_max), 1, -1):
+            if item[-length:] in names:
+                return length
         return 0
 
     def _report_run(self, ctx: LintContext, run: list[tuple[int, int]]) -> Iterator[Finding]:
@@ -350,3 +376,25 @@ class LawTitle(Check):
             "reason": f"连续列举{len(run)}部法律而未加书名号，引用法律名称应加书名号并写全称（如《{full}》）",
         }
         yield Finding(start, end, values, (), None)
+
+
+def item_runs(text: str, start: int, end: int) -> Iterator[regex.Match[str]]:
+    """``ITEM_RUN.finditer(text, start, end)``, searching only near chains of 顿号.
+
+    A match is at least three items joined by single 、, each item 1–40 characters
+    that are not separators, so its 、 are consecutive members of a *chain*: 、
+    separated by exactly one such item.  Only chains of two or more 、 can hold a
+    match; each is searched with enough text on either side (an item, and the one
+    character the greedy last item looks at) that the search sees exactly what a
+    search of the whole range sees, so the matches and their order are the same."""
+    margin = _ITEM_MAX + 3
+    windows: list[tuple[int, int]] = []
+    for chain in _COMMA_CHAIN.finditer(text, start, end):
+        low, high = max(start, chain.start() - margin), min(end, chain.end() - 1 + margin)
+        if windows and low <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], high)
+        else:
+            windows.append((low, high))
+    for low, high in windows:
+        yield from ITEM_RUN.finditer(text, low, high)
+

@@ -1,18 +1,22 @@
 """The ``expr`` kind: a condition in a tiny language (grammar/expr.lark) that,
 when true, produces a finding; e.g. ``heading_year() == report_year`` on the
-next-year plan section."""
+next-year plan section.
+
+The condition is parsed with lark once, when the rule is loaded, and turned into
+a small tuple program (``("call", name, args)``, ``("and", operands)`` …) that
+:func:`evaluate` walks; the program pickles with the cached rule set, so running
+a rule needs neither lark nor the grammar."""
 
 from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Iterator
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import regex
-from lark import Lark, Token, Transformer, Tree, v_args
-from lark.exceptions import LarkError
 
+from reportlint import rxcache
 from reportlint.checks import Check, Finding
 from reportlint.checks.text import REGEX_TIMEOUT, report_location
 from reportlint.context import YEAR_IN_TEXT, LintContext, Span
@@ -29,8 +33,17 @@ COMPARE: dict[str, Callable[[Any, Any], bool]] = {
 
 
 @cache
-def expression_parser() -> Lark:
-    return Lark.open(str(grammar_path("expr.lark")), parser="lalr", maybe_placeholders=False)
+def expression_parser() -> Any:
+    """The condition parser (lark, imported here: only loading a rule needs it)."""
+    from lark import Lark
+
+    return Lark.open(str(grammar_path("expr.lark")), parser="lalr", maybe_placeholders=False, cache=_lark_cache())
+
+
+def _lark_cache() -> str | bool:
+    from reportlint.rulecache import lark_cache_file
+
+    return lark_cache_file("expr.lark")
 
 
 class Scope:
@@ -54,6 +67,12 @@ class Scope:
         return self.span.section.title
 
 
+@lru_cache(maxsize=1024)
+def _compiled(pattern: str) -> regex.Pattern[str]:
+    """``regex.compile`` memoised (and kept across processes, see :mod:`reportlint.rxcache`)."""
+    return rxcache.compile(pattern)
+
+
 def _mention_pattern(value: Any) -> str:
     if isinstance(value, int):
         return rf"(?<![0-9]){value}\s*年"
@@ -67,20 +86,20 @@ def _functions(scope: Scope) -> dict[str, Callable[..., Any]]:
         part = scope.pack.parts.get(name)
         if part is not None:
             return bool(ctx.part_sections(part))
-        return bool(ctx.matching_sections(regex.compile(name), None))
+        return bool(ctx.matching_sections(_compiled(name), None))
 
     def mentions(value: Any) -> bool:
-        return value is not None and regex.search(_mention_pattern(value), scope.text) is not None
+        return value is not None and _compiled(_mention_pattern(value)).search(scope.text) is not None
 
     def heading_mentions(value: Any) -> bool:
-        return value is not None and regex.search(_mention_pattern(value), scope.heading) is not None
+        return value is not None and _compiled(_mention_pattern(value)).search(scope.heading) is not None
 
     def heading_year() -> int | None:
         found = YEAR_IN_TEXT.search(scope.heading)
         return int(found.group(1)) if found else None
 
     def matches(pattern: str) -> bool:
-        return regex.search(pattern, scope.text, timeout=REGEX_TIMEOUT) is not None
+        return _compiled(pattern).search(scope.text, timeout=REGEX_TIMEOUT) is not None
 
     def count(term: str) -> int:
         return scope.text.count(term)
@@ -98,13 +117,13 @@ def _functions(scope: Scope) -> dict[str, Callable[..., Any]]:
         return (year + 1) * 10000 + month * 100 + day
 
     def title_matches(pattern: str) -> bool:
-        return regex.search(pattern, ctx.outline.title, timeout=REGEX_TIMEOUT) is not None
+        return _compiled(pattern).search(ctx.outline.title, timeout=REGEX_TIMEOUT) is not None
 
     def header_matches(pattern: str) -> bool:
         """The header lines that are not the title (版头), e.g. 中共…党组."""
         outline = ctx.outline
         lines = [ctx.doc.line_text(n) for n in outline.header_lines if n not in outline.title_lines]
-        return any(regex.search(pattern, line, timeout=REGEX_TIMEOUT) for line in lines)
+        return any(_compiled(pattern).search(line, timeout=REGEX_TIMEOUT) for line in lines)
 
     def title_lines() -> int:
         return len(ctx.outline.title_lines)
@@ -132,65 +151,101 @@ FUNCTION_NAMES = frozenset(_functions(Scope(None, None, None)))  # type: ignore[
 VARIABLES = frozenset({"report_year", "kind"})
 
 
-@v_args(inline=True)
-class _Evaluator(Transformer):
-    def __init__(self, functions: dict[str, Callable[..., Any]], variables: dict[str, Any]) -> None:
-        super().__init__()
-        self.functions = functions
-        self.variables = variables
+Program = tuple[Any, ...]
 
-    def int_(self, token: Token) -> int:
-        return int(token)
 
-    def string(self, token: Token) -> str:
-        return str(token)[1:-1]
+def to_program(tree: Any) -> Program:
+    """The lark parse tree of a condition as nested tuples (see :func:`evaluate`)."""
+    from lark import Token
 
-    def true(self) -> bool:
-        return True
+    kind = str(tree.data)
+    children = tree.children
+    if kind == "int_":
+        return ("const", int(children[0]))
+    if kind == "string":
+        return ("const", str(children[0])[1:-1])
+    if kind in ("true", "false"):
+        return ("const", kind == "true")
+    if kind == "var":
+        return ("var", str(children[0]))
+    if kind == "call":
+        return ("call", str(children[0]), tuple(to_program(c) for c in children[1:]))
+    if kind == "not_":
+        return ("not", to_program(children[0]))
+    if kind in ("and_", "or_"):
+        return (kind[:-1], tuple(to_program(c) for c in children))
+    if kind == "compare":
+        if len(children) == 1:
+            return to_program(children[0])
+        return ("compare", to_program(children[0]), str(children[1]), to_program(children[2]))
+    if kind == "arith":
+        operands = [c for c in children if not isinstance(c, Token)]
+        operators = tuple(str(c) for c in children if isinstance(c, Token))
+        return ("arith", tuple(to_program(c) for c in operands), operators)
+    raise ValueError(f"unexpected expression node {kind!r}")
 
-    def false(self) -> bool:
-        return False
 
-    def var(self, name: Token) -> Any:
-        return self.variables.get(str(name))
-
-    def call(self, name: Token, *args: Any) -> Any:
-        return self.functions[str(name)](*args)
-
-    def not_(self, value: Any) -> bool:
-        return not value
-
-    def and_(self, *values: Any) -> Any:
-        return all(values) if len(values) > 1 else values[0]
-
-    def or_(self, *values: Any) -> Any:
-        return any(values) if len(values) > 1 else values[0]
-
-    def compare(self, left: Any, op: Token | None = None, right: Any = None) -> Any:
-        if op is None:
-            return left
+def evaluate(program: Program, functions: dict[str, Callable[..., Any]], variables: dict[str, Any]) -> Any:
+    """Value of ``program``: ``and``/``or``/``not`` use Python truthiness, a comparison
+    with null (None) or of mismatched types is false, arithmetic on null is null."""
+    op = program[0]
+    if op == "const":
+        return program[1]
+    if op == "var":
+        return variables.get(program[1])
+    if op == "call":
+        return functions[program[1]](*[evaluate(a, functions, variables) for a in program[2]])
+    if op == "not":
+        return not evaluate(program[1], functions, variables)
+    if op == "and":
+        operands = program[1]
+        if len(operands) == 1:
+            return evaluate(operands[0], functions, variables)
+        return all(evaluate(a, functions, variables) for a in operands)
+    if op == "or":
+        operands = program[1]
+        if len(operands) == 1:
+            return evaluate(operands[0], functions, variables)
+        return any(evaluate(a, functions, variables) for a in operands)
+    if op == "compare":
+        left = evaluate(program[1], functions, variables)
+        right = evaluate(program[3], functions, variables)
         if left is None or right is None:
             return False
         try:
-            return COMPARE[str(op)](left, right)
+            return COMPARE[program[2]](left, right)
         except TypeError:
             return False
-
-    def arith(self, first: Any, *rest: Any) -> Any:
-        value = first
-        for op, operand in zip(rest[::2], rest[1::2], strict=True):
+    if op == "arith":
+        values = [evaluate(a, functions, variables) for a in program[1]]
+        value = values[0]
+        for operator_, operand in zip(program[2], values[1:], strict=True):
             if value is None or operand is None:
                 return None
-            value = value + operand if str(op) == "+" else value - operand
+            value = value + operand if operator_ == "+" else value - operand
         return value
+    raise ValueError(f"unknown program node {op!r}")
 
 
-def _names(tree: Tree) -> Iterator[tuple[str, str]]:
-    for node in tree.iter_subtrees():
-        if node.data == "call":
-            yield "function", str(node.children[0])
-        elif node.data == "var":
-            yield "variable", str(node.children[0])
+def _names(program: Program) -> Iterator[tuple[str, str]]:
+    op = program[0]
+    if op == "var":
+        yield "variable", program[1]
+    elif op == "call":
+        yield "function", program[1]
+        for arg in program[2]:
+            yield from _names(arg)
+    elif op == "not":
+        yield from _names(program[1])
+    elif op in ("and", "or"):
+        for operand in program[1]:
+            yield from _names(operand)
+    elif op == "compare":
+        yield from _names(program[1])
+        yield from _names(program[3])
+    elif op == "arith":
+        for operand in program[1]:
+            yield from _names(operand)
 
 
 class Expr(Check):
@@ -202,12 +257,14 @@ class Expr(Check):
     required = ("when",)
 
     def compile(self, params: dict[str, Any]) -> None:
+        from lark.exceptions import LarkError
+
         try:
-            self.tree = expression_parser().parse(params["when"])
+            self.program = to_program(expression_parser().parse(params["when"]))
         except LarkError as exc:
             first = str(exc).strip().splitlines()[0]
             raise self.fail("when", f"cannot parse expression: {first}") from None
-        for kind, name in _names(self.tree):
+        for kind, name in _names(self.program):
             known = FUNCTION_NAMES if kind == "function" else VARIABLES
             if name not in known:
                 raise self.fail("when", f"unknown {kind} '{name}' (known: {', '.join(sorted(known))})")
@@ -216,7 +273,7 @@ class Expr(Check):
     def evaluate(self, ctx: LintContext, span: Span | None) -> Any:
         scope = Scope(ctx, self.rule.pack, span)
         variables = {"report_year": ctx.report_year, "kind": ctx.profile.get("kind")}
-        return _Evaluator(_functions(scope), variables).transform(self.tree)
+        return evaluate(self.program, _functions(scope), variables)
 
     def run(self, ctx: LintContext) -> Iterator[Finding]:
         spans = ctx.spans(self.rule.scope, self.rule.pack)

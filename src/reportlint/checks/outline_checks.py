@@ -10,8 +10,6 @@ from collections.abc import Iterator
 from itertools import islice
 from typing import Any, ClassVar
 
-import regex
-
 from reportlint.checks import Check, Finding
 from reportlint.checks.text import REGEX_TIMEOUT, literal_alternation, report_location
 from reportlint.context import LintContext
@@ -19,6 +17,7 @@ from reportlint.diagnostics import Edit
 from reportlint.numerals import canonical_marker, to_chinese
 from reportlint.outline import Heading, Section
 from reportlint.rules import compile_pattern
+from reportlint.rxcache import LazyPattern
 
 DOCUMENT_ONLY = frozenset({"document"})
 ParamTypes = dict[str, type | tuple[type, ...]]
@@ -344,9 +343,9 @@ class HeadingPunctuation(Check):
                 yield Finding(start, end, {"mark": stripped}, (Edit(start, end, ""),))
 
 
-_DATE = regex.compile(r"[0-9０-９〇○零一二三四五六七八九]{4}\s*年.{1,4}月.{1,4}日")
+_DATE = LazyPattern(r"[0-9０-９〇○零一二三四五六七八九]{4}\s*年.{1,4}月.{1,4}日")
 _SIGNATURE_MAX = 40  # a 发文机关署名 line is short and has no sentence punctuation
-_CLAUSE_PUNCT = regex.compile(r"[。！？；：，、]")
+_CLAUSE_PUNCT = LazyPattern(r"[。！？；：，、]")
 
 
 def _signature_start(ctx: LintContext) -> int:

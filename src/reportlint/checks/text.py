@@ -13,7 +13,9 @@ import regex
 from reportlint.checks import Check, Finding
 from reportlint.context import LintContext, Span
 from reportlint.diagnostics import Edit
+from reportlint.prefilter import analyse_pattern, terms_facts
 from reportlint.rules import compile_pattern
+from reportlint.rxcache import LazyPattern
 
 REGEX_TIMEOUT = 2.0  # seconds; a catastrophic pattern must not hang a run
 
@@ -24,18 +26,32 @@ def literal_alternation(terms: list[str]) -> str:
 
 
 class MatcherMixin(Check):
-    """Shared matching: ``pattern``/``terms``, ``allow`` list, ``skip_inside``, ``word``."""
+    """Shared matching: ``pattern``/``terms``, ``allow`` list, ``skip_inside``, ``word``.
 
-    pattern: regex.Pattern[str]
-    allow: regex.Pattern[str] | None
+    ``literals`` (see :mod:`reportlint.prefilter`): strings one of which every match
+    contains; a document holding none of them is skipped without running the pattern."""
+
+    pattern: LazyPattern
+    allow: LazyPattern | None
+    literals: frozenset[str] | None = None
+    reach: int | None = None  # most characters a match inspects (for searching windows)
+    # A list of plain terms cannot backtrack catastrophically: it runs without the timeout,
+    # which costs the matcher its fast string search.
+    timeout: float | None = REGEX_TIMEOUT
 
     def compile_matcher(self, params: dict[str, Any], terms_key: str = "terms") -> None:
         if "pattern" in params and terms_key in params:
             raise self.fail("pattern", f"give either 'pattern' or '{terms_key}', not both")
         if "pattern" in params:
             self.pattern = compile_pattern(self.rule, "check.pattern", params["pattern"])
+            facts = analyse_pattern(params["pattern"])
+            self.literals, self.reach = facts.literals, facts.reach
         elif params.get(terms_key):
-            self.pattern = regex.compile(literal_alternation(params[terms_key]))
+            source = literal_alternation(params[terms_key])
+            self.pattern = LazyPattern(source)
+            facts = terms_facts(params[terms_key], source)
+            self.literals, self.reach = facts.literals, facts.reach
+            self.timeout = None
         else:
             raise self.fail("kind", f"kind '{self.kind}' needs 'pattern' or '{terms_key}'")
         allow = params.get("allow", [])
@@ -52,13 +68,22 @@ class MatcherMixin(Check):
         return [m.span() for m in self.allow.finditer(ctx.text, timeout=REGEX_TIMEOUT)]
 
     def matches(self, ctx: LintContext, spans: list[Span]) -> Iterator[regex.Match[str]]:
-        allowed = self.allowed_spans(ctx)
+        literals = self.literals
+        windows = None
+        if literals is not None:
+            if not ctx.literals.any_in(literals):
+                return  # the pattern cannot match this document
+            if self.reach is not None:
+                windows = ctx.literals.windows(literals, self.reach)
+        allowed: list[tuple[int, int]] | None = None  # found only once there is a match to check
         words = self.rule.pack.words
-        for span in spans:
-            for match in self.pattern.finditer(ctx.text, span.start, span.end, timeout=REGEX_TIMEOUT):
+        for low, high in _search_ranges(spans, windows):
+            for match in self.pattern.finditer(ctx.text, low, high, timeout=self.timeout):
                 start, end = match.span()
                 if start == end:
                     continue
+                if allowed is None:
+                    allowed = self.allowed_spans(ctx)
                 if any(a <= start and end <= b for a, b in allowed):
                     continue
                 if any(ctx.inside(region, start, end) for region in self.skip_inside):
@@ -66,6 +91,20 @@ class MatcherMixin(Check):
                 if self.word and not ctx.is_word(start, end, words):
                     continue
                 yield match
+
+
+def _search_ranges(spans: list[Span], windows: list[tuple[int, int]] | None) -> Iterator[tuple[int, int]]:
+    """The ranges to search: each span, or its parts inside the prefilter's windows."""
+    for span in spans:
+        if windows is None:
+            yield span.start, span.end
+            continue
+        for begin, end in windows:
+            if end <= span.start:
+                continue
+            if begin >= span.end:
+                break
+            yield max(begin, span.start), min(end, span.end)
 
 
 def context_around(ctx: LintContext, start: int, end: int, width: int = 4) -> str:
@@ -224,12 +263,14 @@ class Forbid(MatcherMixin):
         spans = ctx.spans(self.rule.scope, self.rule.pack)
         # ``unless_before``: a match is fine once the pattern has occurred earlier
         # (e.g. a bare 总书记 after 习近平总书记 has been written out once).
-        first_allowed = len(ctx.text) + 1
-        if self.unless_before is not None:
-            found = self.unless_before.search(ctx.text, timeout=REGEX_TIMEOUT)
-            first_allowed = found.end() if found else first_allowed
+        first_allowed: int | None = None  # looked up at the first match
         count = 0
         for match in self.matches(ctx, spans):
+            if first_allowed is None:
+                first_allowed = len(ctx.text) + 1
+                if self.unless_before is not None:
+                    found = self.unless_before.search(ctx.text, timeout=REGEX_TIMEOUT)
+                    first_allowed = found.end() if found else first_allowed
             if match.start() >= first_allowed:
                 continue
             if self.max is not None and count >= self.max:

@@ -1,0 +1,446 @@
+"""Benchmark reportlint against its peers: ``python bench/run.py``.
+
+What it measures (issue 6), all in one run so the ratios are comparable:
+
+* cold: ``reportlint check`` of one ~8 KB report, whole process;
+* batch: ``reportlint check`` of 1,000 report files (the five fixture reports copied
+  round-robin, 8.3 MB), serial (``--jobs 1``) and with ``--jobs 2`` when the CLI has
+  ``--jobs``;
+* warm: in-process ``lint_document`` time per 10,000 characters (rules loaded, the
+  five fixture reports linted over and over);
+* peak RSS of the cold and batch runs;
+* the same cold and batch runs of autocorrect (``autocorrect-node``) and zhlint when
+  they are installed in ``bench/.node`` (``--install-peers`` installs them with npm).
+
+Timings use hyperfine when it is on PATH, else a Python loop; both report medians.
+Results are printed and written into ``docs/benchmarks.md`` between the
+``<!-- bench:results -->`` markers (``--no-write`` to skip).  The corpus is built
+deterministically in ``bench/.corpus/`` (git-ignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures" / "reports"
+CORPUS = ROOT / "bench" / ".corpus"
+NODE_PREFIX = ROOT / "bench" / ".node"
+NODE_BIN = NODE_PREFIX / "node_modules" / ".bin"
+DOC = ROOT / "docs" / "benchmarks.md"
+MARK_START, MARK_END = "<!-- bench:results -->", "<!-- /bench:results -->"
+CORPUS_FILES = 1000
+COLD_REPORT = "004_de61297b1667e9da.txt"
+PEER_PACKAGES = ("autocorrect-node", "zhlint")
+
+# Targets from issue 6 (full default rule pack, 2 cores).
+TARGET_COLD_S = 0.2
+TARGET_WARM_MS = 5.0
+TARGET_RSS_MB = 150.0
+TARGET_AUTOCORRECT_RATIO = 5.0
+
+
+# -- corpus ---------------------------------------------------------------------------------
+
+
+def build_corpus(directory: Path = CORPUS, count: int = CORPUS_FILES) -> Path:
+    """``count`` files, the fixture reports copied round-robin; rebuilt only when stale."""
+    sources = sorted(FIXTURES.glob("*.txt"))
+    if not sources:
+        sys.exit(f"bench: no fixture reports in {FIXTURES}")
+    wanted = {f"{i:04d}_{sources[i % len(sources)].name}": sources[i % len(sources)] for i in range(count)}
+    stamp = directory / ".stamp"
+    signature = json.dumps({name: src.stat().st_size for name, src in wanted.items()}, sort_keys=True)
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == signature:
+        return directory
+    if directory.exists():
+        shutil.rmtree(directory)
+    directory.mkdir(parents=True)
+    for name, src in wanted.items():
+        shutil.copyfile(src, directory / name)
+    stamp.write_text(signature, encoding="utf-8")
+    return directory
+
+
+def corpus_bytes(directory: Path) -> int:
+    return sum(p.stat().st_size for p in directory.glob("*.txt"))
+
+
+# -- running commands -----------------------------------------------------------------------
+
+
+@dataclass
+class Timing:
+    name: str
+    command: list[str]
+    cwd: Path
+    times: list[float] = field(default_factory=list)
+    rss_mb: float | None = None
+    note: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+    @property
+    def spread(self) -> str:
+        if len(self.times) < 2:
+            return ""
+        return f"{min(self.times):.3f}–{max(self.times):.3f}"
+
+
+def hyperfine_times(command: list[str], cwd: Path, runs: int, warmup: int) -> list[float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        export = Path(tmp) / "out.json"
+        subprocess.run(
+            [
+                "hyperfine",
+                "--shell=none",
+                "--ignore-failure",
+                "--style=none",
+                f"--runs={runs}",
+                f"--warmup={warmup}",
+                f"--export-json={export}",
+                subprocess.list2cmdline(command),
+            ],
+            cwd=cwd,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        data = json.loads(export.read_text(encoding="utf-8"))
+    return list(data["results"][0]["times"])
+
+
+def loop_times(command: list[str], cwd: Path, runs: int, warmup: int) -> list[float]:
+    times = []
+    for i in range(warmup + runs):
+        start = time.perf_counter()
+        subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if i >= warmup:
+            times.append(time.perf_counter() - start)
+    return times
+
+
+_RSS_PROBE = (
+    "import resource, subprocess, sys\n"
+    "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+)
+
+
+def peak_rss_mb(command: list[str], cwd: Path) -> float:
+    """Largest resident set of the command or any of its child processes (Linux: KB)."""
+    out = subprocess.run(
+        [sys.executable, "-c", _RSS_PROBE, *command], cwd=cwd, capture_output=True, text=True, check=True
+    )
+    return int(out.stdout.strip()) / 1024
+
+
+def measure(timing: Timing, runs: int, warmup: int, use_hyperfine: bool, rss: bool = True) -> Timing:
+    runner = hyperfine_times if use_hyperfine else loop_times
+    timing.times = runner(timing.command, timing.cwd, runs, warmup)
+    if rss:
+        timing.rss_mb = peak_rss_mb(timing.command, timing.cwd)
+    print(f"  {timing.name:<34} median {timing.median:8.3f} s  ({timing.spread})"
+          + (f"  peak RSS {timing.rss_mb:.0f} MB" if timing.rss_mb else ""), flush=True)
+    return timing
+
+
+# -- reportlint -----------------------------------------------------------------------------
+
+
+def reportlint_cmd() -> list[str]:
+    exe = shutil.which("reportlint")
+    return [exe] if exe else [sys.executable, "-m", "reportlint"]
+
+
+def has_jobs_option() -> bool:
+    out = subprocess.run([*reportlint_cmd(), "check", "--help"], capture_output=True, text=True)
+    return "--jobs" in out.stdout
+
+
+def warm_lint(rounds: int) -> dict[str, float]:
+    """Median in-process lint time per 10k characters over the five fixture reports."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from reportlint.config import Config
+    from reportlint.document import Document
+    from reportlint.engine import lint_document, load_ruleset
+
+    config = Config()
+    rules = load_ruleset(config).select(config, "report.txt")
+    sources = [(p.read_text(encoding="utf-8"), p.name) for p in sorted(FIXTURES.glob("*.txt"))]
+    chars = sum(len(Document.from_text(text).text) for text, _ in sources)
+    largest = max(sources, key=lambda s: len(s[0]))
+
+    def once(items: list[tuple[str, str]]) -> float:
+        start = time.perf_counter()
+        for text, name in items:
+            lint_document(Document.from_text(text, path=name), rules, config)
+        return time.perf_counter() - start
+
+    for _ in range(3):
+        once(sources)  # warm up: every pattern compiled, every lazy table built
+    per_round = [once(sources) for _ in range(rounds)]
+    per_largest = [once([largest]) for _ in range(rounds)]
+    median = statistics.median(per_round)
+    return {
+        "chars": chars,
+        "ms_per_10k": median / chars * 1e4 * 1e3,
+        "ms_all_five": median * 1e3,
+        "largest_chars": len(Document.from_text(largest[0]).text),
+        "ms_largest": statistics.median(per_largest) * 1e3,
+    }
+
+
+# -- peers ----------------------------------------------------------------------------------
+
+
+def install_peers() -> None:
+    if not shutil.which("npm"):
+        print("bench: npm not found; peers not installed", file=sys.stderr)
+        return
+    NODE_PREFIX.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        ["npm", "install", "--prefix", str(NODE_PREFIX), "--no-audit", "--no-fund", *PEER_PACKAGES], check=False
+    )
+
+
+def peer_version(name: str) -> str:
+    package = NODE_PREFIX / "node_modules" / name / "package.json"
+    try:
+        return json.loads(package.read_text(encoding="utf-8")).get("version", "?")
+    except (OSError, ValueError):
+        return "?"
+
+
+def peer_commands(corpus: Path) -> dict[str, dict[str, object]]:
+    """Cold and batch commands of each installed peer (name -> {cold, batch, cwd, version})."""
+    peers: dict[str, dict[str, object]] = {}
+    autocorrect = NODE_BIN / "autocorrect"
+    if autocorrect.exists():
+        peers["autocorrect"] = {
+            "version": "autocorrect-node " + peer_version("autocorrect-node"),
+            "cold": ([str(autocorrect), "--lint", str(FIXTURES / COLD_REPORT)], ROOT),
+            "batch": ([str(autocorrect), "--lint", "--threads", "2", "."], corpus),
+        }
+    zhlint = NODE_BIN / "zhlint"
+    if zhlint.exists():
+        # zhlint wants patterns relative to the working directory.
+        peers["zhlint"] = {
+            "version": "zhlint " + peer_version("zhlint"),
+            "cold": ([str(zhlint), f"fixtures/reports/{COLD_REPORT}"], ROOT),
+            "batch": ([str(zhlint), "*.txt"], corpus),
+        }
+    return peers
+
+
+# -- report ---------------------------------------------------------------------------------
+
+
+def machine_info() -> dict[str, str]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
+    return {
+        "cpu": cpu,
+        "cores": str(os.cpu_count()),
+        "python": platform.python_version(),
+        "system": f"{platform.system()} {platform.release()}",
+        "load": " ".join(f"{x:.2f}" for x in load),
+        "hyperfine": shutil.which("hyperfine") or "no (Python loop)",
+        "node": (subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
+                 if shutil.which("node") else "—"),
+    }
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def render(results: dict[str, object]) -> str:
+    t: dict[str, Timing] = results["timings"]  # type: ignore[assignment]
+    warm: dict[str, float] = results["warm"]  # type: ignore[assignment]
+    info: dict[str, str] = results["machine"]  # type: ignore[assignment]
+    lines = [
+        MARK_START,
+        "",
+        f"Produced by `{results['command']}` on {results['date']}.",
+        "",
+        f"Machine: {info['cpu']}, {info['cores']} cores, {info['system']}; Python {info['python']}, "
+        f"node {info['node']}; hyperfine: {info['hyperfine']}. "
+        f"Load average before the timed runs: {results['load_before']}, after: {info['load']}.",
+        "",
+        f"Corpus: {CORPUS_FILES} files, {results['corpus_mb']:.1f} MB (the five fixture reports round-robin). "
+        f"Cold: one report, `{COLD_REPORT}` ({(FIXTURES / COLD_REPORT).stat().st_size} bytes). "
+        f"Whole-process medians over {results['runs']} runs (batch: {results['batch_runs']}).",
+        "",
+        "| measurement | reportlint | " + " | ".join(results["peers"]) + " |",  # type: ignore[arg-type]
+        "|---|---|" + "---|" * len(results["peers"]),  # type: ignore[arg-type]
+    ]
+
+    def row(label: str, key: str, peer_key: str | None) -> None:
+        ours = t.get(key)
+        cells = [f"{ours.median:.3f} s" if ours else "—"]
+        for peer in results["peers"]:  # type: ignore[attr-defined]
+            theirs = t.get(f"{peer}:{peer_key}") if peer_key else None
+            if theirs and ours:
+                cells.append(f"{theirs.median:.3f} s (ratio {ours.median / theirs.median:.2f})")
+            elif theirs:
+                cells.append(f"{theirs.median:.3f} s")
+            else:
+                cells.append("—")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+
+    row("python -c pass (interpreter start, reference)", "python", None)
+    row("cold: one report", "cold", "cold")
+    row(f"batch: {CORPUS_FILES} files, serial", "batch1", "batch")
+    row(f"batch: {CORPUS_FILES} files, --jobs 2", "batch2", "batch")
+    lines.append("")
+    lines.append("Ratios are reportlint / peer (below 1: reportlint is faster); peers' batch runs use their "
+                 "own defaults for threads (autocorrect `--threads 2`, zhlint single-threaded).")
+    lines.append("")
+    rss = [f"{name} {t[key].rss_mb:.0f} MB" for key, name in
+           (("cold", "cold"), ("batch1", "batch serial"), ("batch2", "batch --jobs 2 (largest process)"))
+           if key in t and t[key].rss_mb]
+    lines.append("Peak RSS (largest single process): " + ", ".join(rss) + ".")
+    lines.append("")
+    lines.append(
+        f"Warm, in-process: {warm['ms_per_10k']:.2f} ms per 10,000 characters "
+        f"(five reports, {warm['chars']:.0f} characters, {warm['ms_all_five']:.1f} ms a round; "
+        f"largest report alone, {warm['largest_chars']:.0f} characters: {warm['ms_largest']:.2f} ms)."
+    )
+    lines.append("")
+    lines.append("| target (issue 6) | figure | verdict |")
+    lines.append("|---|---|---|")
+    batch = t.get("batch2") or t.get("batch1")
+    for peer in results["peers"]:  # type: ignore[attr-defined]
+        theirs = t.get(f"{peer}:batch")
+        if batch and theirs:
+            ratio = batch.median / theirs.median
+            limit = TARGET_AUTOCORRECT_RATIO if peer == "autocorrect" else 1.0
+            lines.append(f"| batch vs {peer}: ratio ≤ {limit:g} | {ratio:.2f} | {verdict(ratio <= limit)} |")
+    if batch:
+        for name, seconds in (("textlint (issue's figure, not run here)", 6.5),):
+            ratio = batch.median / seconds
+            lines.append(f"| batch vs {name}: ratio < 1 | {ratio:.2f} | {verdict(ratio < 1)} |")
+    if "cold" in t:
+        lines.append(f"| cold single report ≤ {TARGET_COLD_S} s | {t['cold'].median:.3f} s | "
+                     f"{verdict(t['cold'].median <= TARGET_COLD_S)} |")
+    lines.append(f"| warm ≤ {TARGET_WARM_MS:g} ms per 10k characters | {warm['ms_per_10k']:.2f} ms | "
+                 f"{verdict(warm['ms_per_10k'] <= TARGET_WARM_MS)} |")
+    peak = max((x.rss_mb or 0) for k, x in t.items() if ":" not in k and k != "python") if t else 0
+    lines.append(f"| peak RSS ≤ {TARGET_RSS_MB:g} MB | {peak:.0f} MB | {verdict(peak <= TARGET_RSS_MB)} |")
+    notes = [x for x in t.values() if x.note]
+    if notes:
+        lines.append("")
+        lines += [f"- {x.name}: {x.note}" for x in notes]
+    lines += ["", "Versions: " + "; ".join(results["versions"]) + ".", "", MARK_END]  # type: ignore[arg-type]
+    return "\n".join(lines) + "\n"
+
+
+def write_doc(section: str) -> None:
+    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n\n" + MARK_START + "\n" + MARK_END + "\n"
+    if MARK_START in text and MARK_END in text:
+        head, rest = text.split(MARK_START, 1)
+        _, tail = rest.split(MARK_END, 1)
+        text = head + section.rstrip("\n") + tail
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    DOC.write_text(text, encoding="utf-8")
+
+
+# -- main -----------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=20, help="runs per cold measurement (default 20)")
+    parser.add_argument("--batch-runs", type=int, default=5, help="runs per batch measurement (default 5)")
+    parser.add_argument("--warm-rounds", type=int, default=200, help="rounds of the warm in-process loop")
+    parser.add_argument("--no-peers", action="store_true", help="skip autocorrect and zhlint")
+    parser.add_argument("--install-peers", action="store_true", help="npm install the peers into bench/.node first")
+    parser.add_argument("--no-hyperfine", action="store_true", help="time with the Python loop")
+    parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
+    args = parser.parse_args(argv)
+
+    if args.install_peers:
+        install_peers()
+    use_hyperfine = bool(shutil.which("hyperfine")) and not args.no_hyperfine
+    corpus = build_corpus()
+    load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"corpus: {corpus} ({CORPUS_FILES} files, {corpus_bytes(corpus) / 1e6:.1f} MB); load {load_before}")
+
+    rl = reportlint_cmd()
+    check = [*rl, "check", "--exit-zero"]
+    timings: dict[str, Timing] = {}
+    jobs = has_jobs_option()
+    plan = [
+        ("python", Timing("python -c pass", [sys.executable, "-c", "pass"], ROOT), args.runs, False),
+        ("cold", Timing("reportlint cold", [*check, str(FIXTURES / COLD_REPORT)], ROOT), args.runs, True),
+    ]
+    if jobs:
+        plan.append(("batch1", Timing("reportlint batch --jobs 1", [*check, "--jobs", "1", "."], corpus),
+                     args.batch_runs, True))
+        plan.append(("batch2", Timing("reportlint batch --jobs 2", [*check, "--jobs", "2", "."], corpus),
+                     args.batch_runs, True))
+    else:
+        print("  (reportlint check has no --jobs yet: the --jobs 2 batch is skipped)")
+        plan.append(("batch1", Timing("reportlint batch (serial)", [*check, "."], corpus), args.batch_runs, True))
+    peers = {} if args.no_peers else peer_commands(corpus)
+    for name, spec in peers.items():
+        cold_cmd, cold_cwd = spec["cold"]  # type: ignore[misc]
+        batch_cmd, batch_cwd = spec["batch"]  # type: ignore[misc]
+        plan.append((f"{name}:cold", Timing(f"{name} cold", cold_cmd, cold_cwd), args.runs, True))
+        plan.append((f"{name}:batch", Timing(f"{name} batch", batch_cmd, batch_cwd), args.batch_runs, True))
+
+    for key, timing, runs, rss in plan:
+        timings[key] = measure(timing, runs, 1 if runs < 10 else 3, use_hyperfine, rss)
+    print("  warm in-process lint ...", flush=True)
+    warm = warm_lint(args.warm_rounds)
+    print(f"  warm: {warm['ms_per_10k']:.2f} ms per 10k characters")
+
+    from importlib.metadata import version
+
+    versions = [f"reportlint {version('reportlint')}", f"regex {version('regex')}", f"lark {version('lark')}"]
+    versions += [str(spec["version"]) for spec in peers.values()]
+    results = {
+        "command": "python bench/run.py" + ("" if argv is None else " " + " ".join(argv)),
+        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+        "machine": machine_info(),
+        "load_before": load_before,
+        "corpus_mb": corpus_bytes(corpus) / 1e6,
+        "runs": args.runs,
+        "batch_runs": args.batch_runs,
+        "timings": timings,
+        "warm": warm,
+        "peers": list(peers),
+        "versions": versions,
+    }
+    section = render(results)
+    print()
+    print(section)
+    if not args.no_write:
+        write_doc(section)
+        print(f"written to {DOC.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:] if len(sys.argv) > 1 else None))

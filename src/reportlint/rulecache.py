@@ -1,0 +1,214 @@
+"""On-disk cache of loaded rule packs, so a fresh process does not re-read and
+re-validate every TOML file, data table and condition.
+
+The packs are pickled after a successful load under the user's cache directory
+(``$REPORTLINT_CACHE_DIR``, else ``$XDG_CACHE_HOME/reportlint`` or
+``~/.cache/reportlint``; ``%LOCALAPPDATA%\\reportlint\\cache`` on Windows), in a file
+named by a hash of everything the result depends on: the path, size and modification
+time of every file under the rule directories and of reportlint's own code and
+grammars, and the Python, reportlint and ``regex`` versions.  Editing a rule file, a data table or the code
+therefore simply misses the cache.  ``REPORTLINT_NO_CACHE=1`` turns it off.
+
+Safety: a rule directory with an error is never cached (the error is raised as
+before); files are written to a temporary name and renamed into place, so
+concurrent processes never see half a file; a file that cannot be read or
+unpickled, or (POSIX) belongs to another user, is ignored and rebuilt.  Regular
+expressions pickle as their source (:class:`reportlint.rules.LazyPattern`) and are
+compiled when first used.
+
+The same directory holds lark's parser caches (:func:`lark_cache_file`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from reportlint import __version__
+from reportlint.rules import Pack, load_packs
+
+CACHE_FORMAT = 1
+KEEP = 8  # rule-set caches kept per cache directory (older ones are removed)
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def cache_dir() -> Path | None:
+    """Where reportlint keeps its caches (None when disabled)."""
+    if os.environ.get("REPORTLINT_NO_CACHE", "").strip() not in ("", "0"):
+        return None
+    explicit = os.environ.get("REPORTLINT_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    if sys.platform == "win32":
+        root = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(root) / "reportlint" / "cache"
+    root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(root) / "reportlint"
+
+
+def _ready_dir() -> Path | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return None
+    return folder
+
+
+def lark_cache_file(grammar: str) -> str | bool:
+    """A cache file for lark's parser tables of ``grammar`` (False: no caching).
+    lark itself checks that the file matches the grammar, options and lark version."""
+    folder = _ready_dir()
+    if folder is None or not os.access(folder, os.W_OK):
+        return False
+    return str(folder / f"lark-{grammar}.cache")
+
+
+def _files(root: Path) -> Iterator[Path]:
+    if root.is_file():
+        yield root
+        return
+    for path in sorted(root.rglob("*")):
+        parts = path.relative_to(root).parts
+        if any(part.startswith(".") or part == "__pycache__" for part in parts):
+            continue
+        if path.is_file():
+            yield path
+
+
+def fingerprint(directories: Sequence[Path]) -> str:
+    """Hash of everything a loaded rule set depends on."""
+    import regex
+
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{CACHE_FORMAT}\0{sys.version}\0{__version__}\0{regex.__version__}\0".encode())
+    from reportlint.resources import data_dir
+
+    roots = [_PACKAGE_DIR, data_dir("grammar"), *directories]
+    for index, root in enumerate(roots):
+        digest.update(f"\0root{index}\0{root}\0".encode())
+        if not root.exists():
+            digest.update(b"\0missing\0")
+            continue
+        for path in _files(root):
+            if root == _PACKAGE_DIR and path.suffix not in (".py", ".lark"):
+                continue
+            stat = path.stat()
+            name = path.relative_to(root) if path != root else path.name
+            digest.update(f"\0{name}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    return digest.hexdigest()
+
+
+def _read(path: Path) -> list[Pack] | None:
+    try:
+        with path.open("rb") as handle:
+            if hasattr(os, "getuid") and os.fstat(handle.fileno()).st_uid != os.getuid():
+                return None  # not ours: never unpickle someone else's file
+            packs = pickle.load(handle)
+    except FileNotFoundError:
+        return None
+    except Exception:  # corrupt, truncated, or written by an incompatible version
+        return None
+    if not isinstance(packs, list) or not all(isinstance(pack, Pack) for pack in packs):
+        return None
+    return packs
+
+
+def _write(folder: Path, path: Path, packs: list[Pack]) -> None:
+    temporary = None
+    try:
+        data = pickle.dumps(packs, protocol=pickle.HIGHEST_PROTOCOL)
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".rules-", suffix=".tmp")
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+        temporary = None
+        _prune(folder)
+    except Exception:  # a cache that cannot be written is only a slower next start
+        pass
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+
+
+def _prune(folder: Path) -> None:
+    caches = sorted(folder.glob("rules-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in caches[KEEP:]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+
+
+def load_packs_cached(directories: Sequence[Path]) -> list[Pack]:
+    """:func:`reportlint.rules.load_packs`, through the on-disk cache when possible."""
+    folder = _ready_dir()
+    if folder is None:
+        return load_packs(directories)
+    try:
+        key = fingerprint(directories)
+    except OSError:
+        return load_packs(directories)  # an unreadable directory: let the loader say what is wrong
+    path = folder / f"rules-{key}.pickle"
+    packs = _read(path)
+    if packs is not None:
+        return packs
+    packs = load_packs(directories)
+    _write(folder, path, packs)
+    return packs
+
+
+def derived_cache_key(source: bytes) -> str:
+    """Key of something derived from ``source`` with lark (a grammar compiled by
+    :mod:`reportlint.lark_regex`): the source, reportlint's version and lark's installed
+    files (found without importing lark)."""
+    import importlib.util
+
+    digest = hashlib.blake2b(source, digest_size=12)
+    digest.update(f"\0{__version__}\0{CACHE_FORMAT}\0".encode())
+    spec = importlib.util.find_spec("lark")
+    if spec is not None and spec.origin:
+        stat = os.stat(spec.origin)
+        digest.update(f"{spec.origin}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
+    for module in ("lark_regex.py",):
+        digest.update((_PACKAGE_DIR / module).read_bytes())
+    return digest.hexdigest()
+
+
+def read_cached(name: str) -> str | None:
+    """Text stored under ``name`` in the cache directory (None if absent or unreadable)."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        return (folder / name).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def write_cached(name: str, text: str) -> None:
+    """Store ``text`` under ``name``, atomically; failures are ignored."""
+    folder = _ready_dir()
+    if folder is None:
+        return
+    temporary = None
+    try:
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".derived-", suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, folder / name)
+        temporary = None
+    except OSError:
+        pass
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+

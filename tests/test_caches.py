@@ -1,0 +1,155 @@
+"""Start-up caches: the pickled rule set, the compiled-regex record and the outline
+grammar compiled from lark's tables must behave exactly like what they replace."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import pickle
+import random
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from reportlint import rulecache, rxcache
+from reportlint.config import Config
+from reportlint.document import Document
+from reportlint.engine import lint_document
+from reportlint.lark_regex import compile_lark, lark_tree_as_lite
+from reportlint.outline import heading_grammar, outline_parser
+from reportlint.resources import builtin_rules_dir
+from reportlint.rules import RuleError, load_packs
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("REPORTLINT_CACHE_DIR", str(folder))
+    monkeypatch.delenv("REPORTLINT_NO_CACHE", raising=False)
+    return folder
+
+
+def _lint_all(packs: list) -> list[tuple[str, int, int, str]]:
+    rules = [rule for pack in packs for rule in pack.rules if rule.enabled]
+    found = []
+    for path in sorted((ROOT / "fixtures" / "reports").glob("*.txt")):
+        doc = Document.from_text(path.read_text(encoding="utf-8"), path=path.name)
+        found += [(d.code, d.start, d.end, d.message) for d in lint_document(doc, rules, Config())]
+    return found
+
+
+def test_cached_rule_set_lints_like_a_fresh_load(cache_dir: Path) -> None:
+    directories = [builtin_rules_dir()]
+    first = rulecache.load_packs_cached(directories)  # loads and writes the cache
+    written = list(cache_dir.glob("rules-*.pickle"))
+    assert len(written) == 1
+    second = rulecache.load_packs_cached(directories)  # read back
+    assert second is not first
+    assert [r.code for p in second for r in p.rules] == [r.code for p in first for r in p.rules]
+    assert _lint_all(second) == _lint_all(load_packs(directories))
+
+
+def test_corrupt_cache_is_rebuilt(cache_dir: Path) -> None:
+    directories = [builtin_rules_dir()]
+    rulecache.load_packs_cached(directories)
+    (path,) = cache_dir.glob("rules-*.pickle")
+    path.write_bytes(b"\x80\x05not a pickle")
+    packs = rulecache.load_packs_cached(directories)
+    assert packs and packs[0].rules
+    assert pickle.loads(path.read_bytes())  # rewritten whole
+
+
+def test_editing_a_rule_misses_the_cache(cache_dir: Path, tmp_path: Path) -> None:
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    rule = pack / "XX001-demo.toml"
+    body = (
+        'code = "XX001"\nname = "demo"\ncategory = "formulation"\nseverity = "warning"\n'
+        'message = "不要写“{match}”。"\nbasis = "测试"\n[check]\nkind = "forbid"\nterms = ["%s"]\n'
+    )
+    rule.write_text(body % "甲", encoding="utf-8")
+    assert rulecache.load_packs_cached([pack])[0].rules[0].params["terms"] == ["甲"]
+    rule.write_text(body % "乙乙", encoding="utf-8")
+    assert rulecache.load_packs_cached([pack])[0].rules[0].params["terms"] == ["乙乙"]
+
+
+def test_a_bad_rule_is_reported_every_time_and_never_cached(cache_dir: Path, tmp_path: Path) -> None:
+    pack = tmp_path / "bad"
+    pack.mkdir()
+    (pack / "XX001-bad.toml").write_text('code = "XX001"\nname = "bad"\n', encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(RuleError):
+            rulecache.load_packs_cached([pack])
+    assert not list(cache_dir.glob("rules-*.pickle"))
+
+
+def test_no_cache_when_disabled(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REPORTLINT_NO_CACHE", "1")
+    assert rulecache.load_packs_cached([builtin_rules_dir()])
+    assert not cache_dir.exists()
+
+
+def test_regex_record_round_trip(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rxcache, "_table", None)
+    monkeypatch.setattr(rxcache, "_new", {})
+    pattern = r"(?<=[，。])\p{Han}{2,4}?公司"
+    first = rxcache.compile(pattern)
+    rxcache.save()
+    monkeypatch.setattr(rxcache, "_table", None)
+    again = rxcache.compile(pattern)
+    assert again is not first and again.pattern == pattern
+    text = "，某某有限公司，甲乙公司。"
+    assert [m.span() for m in again.finditer(text)] == [m.span() for m in first.finditer(text)]
+    # A damaged record is ignored.
+    (record,) = cache_dir.glob("regex-*.pickle")
+    record.write_bytes(b"garbage")
+    monkeypatch.setattr(rxcache, "_table", None)
+    assert rxcache.compile(pattern).pattern == pattern
+
+
+def _lark_or_none(line: str):  # type: ignore[no-untyped-def]
+    from lark.exceptions import UnexpectedInput
+
+    try:
+        return lark_tree_as_lite(outline_parser().parse(line))
+    except UnexpectedInput:
+        return None
+
+
+def test_compiled_outline_grammar_parses_exactly_like_lark() -> None:
+    """Every line of the fixtures, every combination of marker parts, and random lines
+    built from the characters the grammar cares about."""
+    grammar = compile_lark(outline_parser())
+    lines = [line for path in (ROOT / "fixtures").rglob("*.txt") for line in path.read_text("utf-8").split("\n")]
+    for combo in itertools.product(
+        ["", " ", "\u3000", "\t"],
+        ["一", "十二", "二十三", "1", "12", "１", "（一）", "(二)", "（3）", "(4)", "①", "㉑", "一、二"],
+        ["、", ".", "．", "，", ",", "", ")", "）、", "）."],
+        ["", "标题", "1.5亿元", "二季度", "。正文", " 空格"],
+    ):
+        lines.append("".join(combo))
+    rng = random.Random(9)
+    pieces = ["", " ", "\u3000", "一", "十", "九十九", "1", "12", "123", "（", "(", "）", ")", "、", ".", "，", "①", "标题"]
+    lines += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 6))) for _ in range(5000)]
+    for line in lines:
+        assert grammar.parse(line) == _lark_or_none(line), repr(line)
+
+
+def test_outline_grammar_is_cached_and_used(cache_dir: Path) -> None:
+    heading_grammar.cache_clear()
+    try:
+        assert heading_grammar() is not None
+        assert list(cache_dir.glob("outline-grammar-*.json"))
+        heading_grammar.cache_clear()
+        assert heading_grammar() is not None  # read back from the file
+    finally:
+        heading_grammar.cache_clear()
+
+
+def test_cache_files_are_private(cache_dir: Path) -> None:
+    rulecache.load_packs_cached([builtin_rules_dir()])
+    if os.name == "posix":
+        assert (cache_dir.stat().st_mode & 0o077) == 0
+        for path in cache_dir.glob("rules-*.pickle"):
+            assert (path.stat().st_mode & 0o077) == 0, path

@@ -1,0 +1,350 @@
+"""``reportlint report``: the HTML dashboard and the CSV matrix, checked on the sample reports."""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import csv
+import hashlib
+import io
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import regex
+
+from conftest import REPORTS
+from reportlint.cli import build_parser, main
+from reportlint.context import LintContext
+from reportlint.dashboard import collect, render_csv, render_html, utf16_offsets
+from reportlint.diagnostics import Diagnostic, Severity
+
+SAMPLE_000 = next(p for p in REPORTS if p.name.startswith("000_"))
+SAMPLE_003 = next(p for p in REPORTS if p.name.startswith("003_"))
+DATA_BLOCK = regex.compile(r'<script type="application/json" id="reportlint-data">(.*?)</script>', regex.S)
+INLINE_SCRIPT = regex.compile(r"<script>(.*?)</script>", regex.S)
+
+
+class MatrixParser(HTMLParser):
+    """Rows of the matrix: for each <tr id="row-N">, its attributes and the cells' attributes and text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[dict[str, object]] = []
+        self.headers: list[dict[str, str | None]] = []
+        self._cell: dict[str, object] | None = None
+        self._in_head = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "thead":
+            self._in_head = True
+        elif tag == "th" and self._in_head:
+            self.headers.append(attributes)
+        elif tag == "tr" and (attributes.get("id") or "").startswith("row-"):
+            self.rows.append({"attrs": attributes, "cells": []})
+        elif tag == "td" and self.rows:
+            self._cell = {"attrs": attributes, "text": ""}
+            self.rows[-1]["cells"].append(self._cell)  # type: ignore[union-attr]
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "thead":
+            self._in_head = False
+        elif tag == "td":
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell["text"] = str(self._cell["text"]) + data
+
+
+def report(tmp_path: Path, *args: str) -> tuple[int, str]:
+    out = tmp_path / "dashboard.html"
+    code = main(["report", *args, "--html", str(out)])
+    return code, out.read_text(encoding="utf-8")
+
+
+def data_of(page: str) -> dict[str, object]:
+    found = DATA_BLOCK.search(page)
+    assert found is not None
+    return json.loads(found.group(1))
+
+
+def check_json(capsys: pytest.CaptureFixture[str], *paths: Path) -> dict[str, list[dict[str, object]]]:
+    main(["check", "--format", "json", "--exit-zero", *map(str, paths)])
+    payload = json.loads(capsys.readouterr().out)
+    return {f["path"]: f["diagnostics"] for f in payload["files"]}
+
+
+def test_dashboard_findings_equal_check_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, page = report(tmp_path, *map(str, REPORTS))
+    assert code == 0
+    expected = check_json(capsys, *REPORTS)
+    data = data_of(page)
+    reports = data["reports"]
+    assert [r["path"] for r in reports] == [str(p) for p in REPORTS]
+    for entry in reports:
+        want = expected[entry["path"]]
+        got = entry["diagnostics"]
+        assert len(got) == len(want) > 0
+        assert [(d["k"], d["l"], d["c"], d["m"]) for d in got] == [
+            (d["code"], d["line"], d["column"], d["message"]) for d in want
+        ]
+        # The fix title goes with the finding; unsafe fixes are flagged.
+        for d, w in zip(got, want, strict=True):
+            assert d.get("f") == (w["fix"]["title"] if w["fix"] else None)
+            assert bool(d.get("u")) == bool(w["fix"] and not w["fix"]["safe"])
+        # Offsets are JavaScript string indices into the embedded text (all BMP here).
+        text = entry["text"]
+        assert text == Path(entry["path"]).read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+        assert all(0 <= d["s"] <= d["e"] <= len(text) for d in got)
+    # Every code has its basis once, in the code table.
+    assert data["codes"]["FZ503"]["basis"] == next(d["basis"] for d in expected[str(SAMPLE_000)] if d["code"] == "FZ503")
+
+
+def test_matrix_shows_missing_parts_and_counts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, page = report(tmp_path, *map(str, REPORTS))
+    parser = MatrixParser()
+    parser.feed(page)
+    parts = [h["data-part"] for h in parser.headers if h.get("data-part")]
+    assert parts == ["fazhi.achievements", "fazhi.shortcomings", "fazhi.responsibility", "fazhi.plan"]
+    categories = [h["data-category"] for h in parser.headers if h.get("data-category")]
+    assert categories[:3] == ["structure", "required-content", "formulation"]
+    expected = check_json(capsys, *REPORTS)
+    by_name = {}
+    for row in parser.rows:
+        cells = row["cells"]
+        by_name[Path(cells[0]["attrs"]["data-v"]).name] = row
+        path = cells[0]["attrs"]["data-v"]
+        assert cells[1]["text"] == str(len(expected[path]))
+        errors = sum(1 for d in expected[path] if d["severity"] == "error")
+        assert cells[2]["text"] == str(errors)
+    # 000, 001 and 002 have no part on the 第一责任人 duty (FZ203 / FZ204 fire); 003 and 004 have all four.
+    first_part = 2 + 4  # report, total, four severities
+    for name, row in by_name.items():
+        cells = [c["text"] for c in row["cells"][first_part : first_part + 4]]
+        if name[:3] in ("000", "001", "002"):
+            assert cells == ["有", "有", "缺失", "有"], name
+            assert "missing" in row["attrs"]["data-flags"].split()
+        else:
+            assert cells == ["有", "有", "有", "有"], name
+    # The part cell names the heading it found.
+    achievements = by_name[SAMPLE_003.name]["cells"][first_part]
+    assert achievements["attrs"]["title"].startswith("2024年度推进法治政府建设的主要举措")
+    # Rows can be found by code: the search text lists the codes of the report.
+    assert "fz601" in by_name[SAMPLE_003.name]["attrs"]["data-search"].split()
+    assert "fz601" not in by_name[SAMPLE_000.name]["attrs"]["data-search"].split()
+
+
+def test_html_is_self_contained_with_a_strict_policy(tmp_path: Path) -> None:
+    _, page = report(tmp_path, *map(str, REPORTS))
+    # Outside the data (where a basis may quote a web address), nothing refers to anything outside.
+    lowered = DATA_BLOCK.sub("", page).lower()
+    assert set(regex.findall(r'href="([^"#][^"]*)"', lowered)) == set()
+    for external in ("src=", "http://", "https://", "url(", "@import", "<link"):
+        if external == "http://":
+            # The only http:// is the SVG namespace.
+            assert lowered.count(external) == lowered.count('xmlns="http://www.w3.org/2000/svg"')
+            continue
+        assert external not in lowered, external
+    # The one executable script is allowed by its hash, nothing else can run or load.
+    (script,) = INLINE_SCRIPT.findall(page)
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+    policy = regex.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page).group(1)
+    assert f"script-src 'sha256-{digest}'" in policy
+    assert "default-src 'none'" in policy
+    # The chart is inline SVG, most frequent defect first.
+    bars = regex.findall(r'<g class="bar" data-code="([^"]+)" data-count="(\d+)">', page)
+    assert bars[0] == ("FZ503", "25")
+    assert [int(n) for _, n in bars] == sorted((int(n) for _, n in bars), reverse=True)
+    assert len(bars) == 15
+
+
+def test_untrusted_text_and_names_are_escaped(tmp_path: Path) -> None:
+    nasty = tmp_path / "<img src=x onerror=alert(1)>.txt"
+    body = "某区司法局2024年度法治政府建设情况报告\n\n</script><script>alert(1)</script> & “<b>” 共 5 条。\n"
+    nasty.write_text(body, encoding="utf-8")
+    _, page = report(tmp_path, str(nasty))
+    assert "<script>alert" not in page
+    assert "<img src=x" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;.txt" in page
+    (entry,) = data_of(page)["reports"]
+    assert entry["text"] == body
+    assert entry["path"] == str(nasty)
+    # The data block holds no markup characters at all.
+    block = DATA_BLOCK.search(page).group(1)
+    assert "<" not in block and ">" not in block and "&" not in block
+
+
+def test_unreadable_files_are_error_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    binary = tmp_path / "image.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20)
+    out = tmp_path / "d.html"
+    code = main(["report", str(SAMPLE_000), str(empty), str(binary), str(tmp_path / "missing.txt"), "--html", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"reportlint: {empty}: 文件为空" in err.splitlines()
+    assert f"已生成看板：{out}（1 份报告，36 个问题）" in err.splitlines()
+    page = out.read_text(encoding="utf-8")
+    parser = MatrixParser()
+    parser.feed(page)
+    errors = {Path(r["cells"][0]["attrs"]["data-v"]).name: r for r in parser.rows if r["attrs"].get("class") == "err"}
+    assert sorted(errors) == ["empty.txt", "image.txt", "missing.txt"]
+    assert "无法读取：文件为空" in errors["empty.txt"]["cells"][0]["text"]
+    assert "无法读取：文件不存在" in errors["missing.txt"]["cells"][0]["text"]
+    assert errors["image.txt"]["attrs"]["data-flags"] == "unreadable"
+    reports = {Path(r["path"]).name: r for r in data_of(page)["reports"]}
+    assert reports["empty.txt"]["error"] == "文件为空"
+    assert reports["empty.txt"]["diagnostics"] == []
+
+
+def test_csv_matrix_for_excel(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    formula = tmp_path / "formula.txt"
+    formula.write_text("=HYPERLINK(\"http://x\")2024年度法治政府建设情况报告\n\n一、主要举措和成效\n\n开展培训3次。\n", encoding="utf-8")
+    out = tmp_path / "m.csv"
+    code = main(["report", str(SAMPLE_000), str(SAMPLE_003), str(formula), "--format", "csv", "-o", str(out)])
+    assert code == 0
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert b"\r\n" in raw
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    header = rows[0]
+    assert header[:8] == ["文件", "标题", "状态", "问题总数", "错误", "警告", "提示", "建议"]
+    assert header[8:12] == [
+        "主要举措和成效",
+        "存在的不足和原因",
+        "党政主要负责人履行推进法治建设第一责任人职责情况",
+        "下一年度推进法治政府建设的主要安排",
+    ]
+    assert header[-1] == "问题代码"
+    first = dict(zip(header, rows[1], strict=True))
+    expected = check_json(capsys, SAMPLE_000)[str(SAMPLE_000)]
+    assert first["文件"] == str(SAMPLE_000)
+    assert first["问题总数"] == str(len(expected)) == "36"
+    assert first["党政主要负责人履行推进法治建设第一责任人职责情况"] == "缺失"
+    assert first["标点"] == str(sum(1 for d in expected if d["category"] == "punctuation"))
+    assert "FZ503×11" in first["问题代码"].split()
+    third = dict(zip(header, rows[3], strict=True))
+    assert third["标题"].startswith("'=HYPERLINK")  # not a formula in Excel
+
+
+def test_csv_to_stdout(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    code = main(["report", str(SAMPLE_003), "--format", "csv"])
+    out = capsysbinary.readouterr().out
+    assert code == 0
+    lines = out.decode("utf-8-sig").split("\r\n")
+    assert lines[1].startswith(f"{SAMPLE_003},鲁山县张官营镇人民政府关于2024年法治政府建设情况的报告,正常,14,4,6,4,0,有,有,有,有")
+
+
+def test_usage_and_output_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", str(SAMPLE_000), "--html", str(tmp_path / "a.html"), "--format", "csv"]) == 2
+    assert "--html 不能与 --format csv" in capsys.readouterr().err
+    assert main(["report", str(SAMPLE_000), "--html", str(tmp_path / "no" / "such" / "dir.html")]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"reportlint: {tmp_path / 'no' / 'such' / 'dir.html'}: 无法写入：")
+
+
+def _args(*argv: str) -> argparse.Namespace:
+    return build_parser().parse_args(["report", *argv])
+
+
+def test_extra_diagnostics_of_any_code_are_shown(tmp_path: Path) -> None:
+    """The hook for checks outside the rule engine (e.g. cross-report duplicates)."""
+    seen: list[list[str]] = []
+
+    def duplicates(files):  # type: ignore[no-untyped-def]
+        seen.append([f.document.path for f in files])
+        doc = files[0].document
+        start = doc.text.index("法治")
+        return {
+            doc.path: [
+                Diagnostic(
+                    "XX101",
+                    "copied-passage",
+                    "copy-check",
+                    Severity.INFO,
+                    "与另一份报告的段落雷同。",
+                    start,
+                    start + 2,
+                    basis="自定义检查",
+                    data={"other_path": "b.txt"},
+                )
+            ]
+        }
+
+    dashboard = collect([str(SAMPLE_003), str(SAMPLE_000)], _args(str(SAMPLE_003)), [duplicates])
+    assert seen == [[str(SAMPLE_003), str(SAMPLE_000)]]
+    row = dashboard.rows[0]
+    assert len(row.diagnostics) == 15
+    assert [d.code for d in row.diagnostics].count("XX101") == 1
+    assert dashboard.categories[-1] == "copy-check"
+    page = render_html(dashboard)
+    entry = data_of(page)["reports"][0]
+    (extra,) = [d for d in entry["diagnostics"] if d["k"] == "XX101"]
+    assert extra["x"] == {"other_path": "b.txt"}
+    assert data_of(page)["codes"]["XX101"] == {
+        "name": "copied-passage",
+        "category": "copy-check",
+        "basis": "自定义检查",
+        "gist": "与另一份报告的段落雷同",
+    }
+    assert 'data-category="copy-check"' in page
+    header = next(csv.reader(io.StringIO(render_csv(dashboard))))
+    assert header[-2] == "copy-check"
+    with pytest.raises(KeyError):
+        dashboard.add_diagnostics("not-linted.txt", [])
+
+
+def test_offsets_are_utf16_for_characters_outside_the_bmp(tmp_path: Path) -> None:
+    path = tmp_path / "r.txt"
+    path.write_text("某区司法局2024年度法治政府建设情况报告\n\n𠀋𠀋共 5 条。\n", encoding="utf-8")
+    dashboard = collect([str(path)], _args("--select", "FZ503"))
+    (diag, _) = dashboard.rows[0].diagnostics
+    entry = data_of(render_html(dashboard))["reports"][0]
+    first = entry["diagnostics"][0]
+    assert (first["l"], first["c"]) == (3, 4)
+    assert (first["s"], first["e"]) == (diag.start + 2, diag.end + 2)
+    # JavaScript's index of the space (UTF-16): the text before it is 2 surrogate pairs + 共.
+    assert entry["text"].encode("utf-16-le")[first["s"] * 2 : first["e"] * 2].decode("utf-16-le") == " "
+    to16 = utf16_offsets("a𠀋b𠀋c")
+    assert [to16(i) for i in range(6)] == [0, 1, 3, 4, 6, 7]
+
+
+def test_config_selection_is_the_same_as_check(tmp_path: Path) -> None:
+    (tmp_path / "reportlint.toml").write_text('ignore = ["FZ5"]\n', encoding="utf-8")
+    copy = tmp_path / SAMPLE_000.name
+    copy.write_bytes(SAMPLE_000.read_bytes())
+    _, page = report(tmp_path, str(copy))
+    codes = {d["k"] for d in data_of(page)["reports"][0]["diagnostics"]}
+    assert "FZ503" not in codes and "FZ111" in codes
+    _, page = report(tmp_path, str(copy), "--select", "FZ111")
+    assert {d["k"] for d in data_of(page)["reports"][0]["diagnostics"]} == {"FZ111"}
+
+
+def test_missing_part_follows_the_rule_that_reports_it(tmp_path: Path) -> None:
+    """Without level-1 headings, LintContext.part_sections finds the parts one level down, but
+    the section rules FZ201/FZ202 still report them missing: the matrix shows what check says."""
+    path = tmp_path / "r.txt"
+    path.write_text(
+        "某区司法局2024年度法治政府建设情况报告\n\n（一）主要举措和成效\n\n开展培训3次。\n\n（二）存在的问题和不足\n\n原因是重视不够。\n",
+        encoding="utf-8",
+    )
+    dashboard = collect([str(path)], _args())
+    row = dashboard.rows[0]
+    assert {"FZ201", "FZ202", "FZ205"} <= {d.code for d in row.diagnostics}
+    ctx = LintContext(row.document)
+    assert ctx.part_sections(dashboard.columns[0].part)  # the heading is there ...
+    assert row.parts == dict.fromkeys(  # ... but the rule says the part is missing
+        ["fazhi.achievements", "fazhi.shortcomings", "fazhi.responsibility", "fazhi.plan"]
+    )
+    # With the missing-part rules switched off, presence comes from the headings alone.
+    dashboard = collect([str(path)], _args("--ignore", "FZ2"))
+    assert dashboard.rows[0].parts == {
+        "fazhi.achievements": "主要举措和成效",
+        "fazhi.shortcomings": "存在的问题和不足",
+        "fazhi.responsibility": None,
+        "fazhi.plan": None,
+    }
