@@ -51,10 +51,14 @@ class SectionCheck(Check):
             self.pattern = part.pattern
             self.level = params.get("level", part.level)
             self.label = part.label
+            # Without a level of its own, the part is found as every rule finds it
+            # (LintContext.part_sections: one level down when there are no level-1 headings).
+            self.part = None if "level" in params else part
         elif params.get("aliases"):
             self.pattern = compile_pattern(self.rule, "check.aliases", "|".join(f"(?:{a})" for a in params["aliases"]))
             self.level = params.get("level")
             self.label = params["aliases"][0]
+            self.part = None
         else:
             raise self.fail("kind", "section needs 'part' or 'aliases'")
         contains = params.get("contains_pattern")
@@ -74,7 +78,10 @@ class SectionCheck(Check):
         )
 
     def run(self, ctx: LintContext) -> Iterator[Finding]:
-        sections = ctx.matching_sections(self.pattern, self.level)
+        if self.part is not None:
+            sections = ctx.part_sections(self.part)
+        else:
+            sections = ctx.matching_sections(self.pattern, self.level)
         values = {"part": self.label}
         if self.contains is None:
             if not sections:
