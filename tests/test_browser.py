@@ -103,7 +103,7 @@ def severe_logs(driver: Any) -> list[dict[str, Any]]:
 
 
 def check_json(capsys: pytest.CaptureFixture[str], *paths: Path) -> dict[str, list[dict[str, Any]]]:
-    main(["check", "--format", "json", "--exit-zero", *map(str, paths)])
+    main(["check", "--format", "json", "--exit-zero", "--duplicates", *map(str, paths)])
     payload = json.loads(capsys.readouterr().out)
     return {f["path"]: f["diagnostics"] for f in payload["files"]}
 

@@ -130,7 +130,26 @@ def test_compiled_outline_grammar_parses_exactly_like_lark() -> None:
     ):
         lines.append("".join(combo))
     rng = random.Random(9)
-    pieces = ["", " ", "\u3000", "一", "十", "九十九", "1", "12", "123", "（", "(", "）", ")", "、", ".", "，", "①", "标题"]
+    pieces = [
+        "",
+        " ",
+        "\u3000",
+        "一",
+        "十",
+        "九十九",
+        "1",
+        "12",
+        "123",
+        "（",
+        "(",
+        "）",
+        ")",
+        "、",
+        ".",
+        "，",
+        "①",
+        "标题",
+    ]
     lines += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 6))) for _ in range(5000)]
     for line in lines:
         assert grammar.parse(line) == _lark_or_none(line), repr(line)

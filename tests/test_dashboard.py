@@ -71,7 +71,7 @@ def data_of(page: str) -> dict[str, object]:
 
 
 def check_json(capsys: pytest.CaptureFixture[str], *paths: Path) -> dict[str, list[dict[str, object]]]:
-    main(["check", "--format", "json", "--exit-zero", *map(str, paths)])
+    main(["check", "--format", "json", "--exit-zero", "--duplicates", *map(str, paths)])
     payload = json.loads(capsys.readouterr().out)
     return {f["path"]: f["diagnostics"] for f in payload["files"]}
 
@@ -220,9 +220,11 @@ def test_csv_matrix_for_excel(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ]
     assert header[-1] == "问题代码"
     first = dict(zip(header, rows[1], strict=True))
-    expected = check_json(capsys, SAMPLE_000)[str(SAMPLE_000)]
+    expected = check_json(capsys, SAMPLE_000, SAMPLE_003)[str(SAMPLE_000)]
     assert first["文件"] == str(SAMPLE_000)
-    assert first["问题总数"] == str(len(expected)) == "36"
+    # 36 findings of the rules, and the 依法执政 passage 000 shares with 003 (RL101).
+    assert first["问题总数"] == str(len(expected)) == "37"
+    assert "RL101×1" in first["问题代码"].split()
     assert first["党政主要负责人履行推进法治建设第一责任人职责情况"] == "缺失"
     assert first["标点"] == str(sum(1 for d in expected if d["category"] == "punctuation"))
     assert "FZ503×11" in first["问题代码"].split()

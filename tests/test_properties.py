@@ -48,7 +48,7 @@ REPORT_TEXTS += [p.read_text(encoding="utf-8") for p in sorted((ROOT / "fixtures
 
 # CI: bounded and reproducible (the same examples on every run; the fuzz campaign
 # explores randomly).  REPORTLINT_PROPERTY_EXAMPLES scales every property at once.
-EXAMPLES = int(os.environ.get("REPORTLINT_PROPERTY_EXAMPLES", "150"))
+EXAMPLES = int(os.environ.get("REPORTLINT_PROPERTY_EXAMPLES", "200"))
 SLOW_HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
 
 
@@ -99,6 +99,7 @@ def _rule_snippets() -> list[str]:
     snippets: set[str] = set()
     for rule in engine.load_ruleset().rules:
         for example in (*rule.bad, *rule.good):
+            snippets.add(example.text.replace("«", "").replace("»", ""))  # «» mark the finding's span
             snippets.add(example.text)
             if example.fixed:
                 snippets.add(example.fixed)
@@ -249,7 +250,7 @@ def check_document_lint(doc: Document) -> None:
     check_diagnostics(doc, diagnostics, doc.text)
     check_positions(doc)
     # Positions in the original file: a real line (and page), a column on that line.
-    source_map = doc.source_map if hasattr(doc, "source_map") else None
+    source_map = doc.source_map
     for offset in range(0, len(doc.text), max(1, len(doc.text) // 300)):
         position = doc.source_position(offset)
         assert position.line >= 1 and position.column >= 1, (offset, position)
@@ -328,9 +329,10 @@ MAX_FIX_PASSES = 10
 
 
 def check_fix_converges(text: str, path: str = "report.txt", unsafe: bool = False) -> None:
-    """Repeated safe-fix passes reach a fixed point: no pass is a no-op, no text comes back,
-    and a pass that skipped no fix (nothing overlapped) leaves nothing for the next pass
-    among the codes it fixed."""
+    """Repeated fix passes reach a fixed point within MAX_FIX_PASSES: no pass is a no-op and no
+    text comes back (no oscillation); fixes.fix_until_stable (what --fix runs) reaches the same
+    text and reports what linting it finds.  One pass is not always enough: fixes that
+    overlapped wait for the next pass, and a fix may expose another rule's finding."""
     start = Document.from_text(text, path=path)
     current = start.text
     seen = [current]
@@ -343,7 +345,7 @@ def check_fix_converges(text: str, path: str = "report.txt", unsafe: bool = Fals
         seen.append(fixed_text)
         current = fixed_text
     else:
-        raise AssertionError(f"safe fixes did not reach a fixed point in {MAX_FIX_PASSES} passes")
+        raise AssertionError(f"fixes did not reach a fixed point in {MAX_FIX_PASSES} passes")
     # What --fix runs reaches the same text, and reports what linting that text finds.
     result = fixes.fix_until_stable(
         start, _lint_normalised(start.text, path), lambda doc: _lint_normalised(doc.text, doc.path), unsafe
@@ -442,7 +444,7 @@ def _content_size(data: bytes) -> int:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 return sum(info.file_size for info in archive.infolist())
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        except Exception:  # a damaged archive: count its bytes
             pass
     return len(data)
 
@@ -698,6 +700,13 @@ def test_fixes_converge(text: str, path: str) -> None:
     run_check(check_fix_converges, text, path)
 
 
+@ci_settings(0.5)
+@given(text=st.one_of(mutated_reports, report_like_texts, mixed_texts), path=lint_paths)
+def test_unsafe_fixes_remove_the_findings_they_fix_and_converge(text: str, path: str) -> None:
+    run_check(check_fix_relint, text, path, True)
+    run_check(check_fix_converges, text, path, True)
+
+
 @ci_settings()
 @given(data=file_bytes)
 def test_decode_bytes_raises_only_input_error(data: bytes) -> None:
@@ -785,8 +794,9 @@ def encode_regression_text(text: str) -> bytes:
 
 def replay_text(text: str, path: str) -> None:
     check_lint(text, path)
-    check_fix_relint(text, path)
-    check_fix_converges(text, path)
+    for unsafe in (False, True):
+        check_fix_relint(text, path, unsafe)
+        check_fix_converges(text, path, unsafe)
 
 
 def replay_bytes(data: bytes) -> None:
@@ -828,6 +838,10 @@ OPEN_BUGS = {
         "FZ501 flags '(含委托执法)' but not the ',' before it (its lookahead wants a full-width bracket); once the"
         " fix makes it '（含委托执法）', the next run flags the ','"
     ),
+    "fix-relint-unsafe-fz111-joined-line-hides-heading.txt": (
+        "outline drops a bare '1.' heading after a broken line of 40+ characters; FZ111's (unsafe) fix joins a"
+        " 38-character line into a longer one, so the next run sees '1.贡' as a continuation and flags a new break"
+    ),
 }
 # The same bugs as failure messages, so generated examples that hit them again are not
 # reported as new (the regression inputs above keep them visible).
@@ -835,6 +849,7 @@ OPEN_BUG_MESSAGES = [
     regex.compile(r"^fixing FZ601 left"),
     regex.compile(r"^fixing FZ112 left"),
     regex.compile(r"^fixing FZ501 left"),
+    regex.compile(r"^fixing FZ111 left"),
 ]
 
 
@@ -846,7 +861,12 @@ def _regression_param(path: Path) -> Any:
 
 @pytest.mark.parametrize("path", [_regression_param(p) for p in REGRESSION_FILES])
 def test_regression_inputs(path: Path) -> None:
-    replay_file(path)
+    try:
+        replay_file(path)
+    except AssertionError as exc:
+        if path.name in OPEN_BUGS and not is_open_bug(exc):
+            raise RuntimeError(f"{path.name} fails otherwise than its open bug: {exc}") from exc
+        raise
 
 
 def test_regression_corpus_is_not_empty() -> None:

@@ -16,11 +16,13 @@ from reportlint import __version__
 from reportlint.baseline import Baseline, BaselineError, write_baseline
 from reportlint.ci_formats import CI_FORMATTERS
 from reportlint.config import ConfigError, find_config
+from reportlint.diagnostics import Diagnostic
 from reportlint.engine import RuleSet, load_ruleset
 from reportlint.formatters import FORMATTERS, Results, format_statistics
+from reportlint.reading import InputError
 from reportlint.rule_docs import explain_text
 from reportlint.rules import SEVERITIES, Rule, RuleError
-from reportlint.runner import RunOptions, lint_paths, rules_for
+from reportlint.runner import RunOptions, find_cross_report_duplicates, lint_paths, rules_for
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 ALL_FORMATTERS = {**FORMATTERS, **CI_FORMATTERS}
@@ -64,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--unsafe-fixes", action="store_true", help="同时应用需确认的修正（接排断行、改法规名称）")
     check.add_argument("--diff", action="store_true", help="只显示修正会带来的改动（统一 diff），不写文件")
     check.add_argument("--statistics", action="store_true", help="只输出每条规则的问题数")
+    check.add_argument(
+        "--duplicates", action="store_true", help="同时查找各报告之间照搬的段落（RL101，跨报告比对）"
+    )
     check.add_argument("--baseline", type=Path, metavar="FILE", help="忽略基线文件中已记录的问题，只报告新问题")
     check.add_argument("--write-baseline", type=Path, metavar="FILE", help="把当前全部问题写入基线文件")
     check.add_argument(
@@ -93,6 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--format", choices=("html", "csv"), help="输出格式（默认 html）")
     report.add_argument("--output", "-o", type=Path, help="写入文件而不是标准输出")
     report.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="并行检查的进程数")
+    report.add_argument(
+        "--no-duplicates", dest="duplicates", action="store_false", help="不查找报告之间照搬的段落（RL101）"
+    )
     serve = commands.add_parser("serve", help="启动本机自检页面：粘贴或上传报告，查看问题并自动修正")
     serve.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，仅本机可访问）")
     serve.add_argument("--port", type=int, default=8765, help="端口（默认 8765；0 表示自动选择空闲端口）")
@@ -156,14 +164,16 @@ def run_check(args: argparse.Namespace) -> int:
             _error(outcome.note)
         if outcome.result is None:
             continue
-        result = outcome.result
-        if baseline is not None:
-            result.diagnostics = baseline.filter(result.document, result.diagnostics)
-        results.files.append(result)
+        results.files.append(outcome.result)
         results.fixed += outcome.fixed
         diffs.append(outcome.diff)
         if outcome.fixed_text is not None:  # --fix on standard input: the fixed text is the output
             sys.stdout.write(outcome.fixed_text)
+    if args.duplicates:
+        _add_duplicates(results, options, args.jobs)
+    for result in results.files:
+        if baseline is not None:
+            result.diagnostics = baseline.filter(result.document, result.diagnostics)
         failed = failed or any(d.severity >= result.fail_severity for d in result.diagnostics)
     if args.write_baseline:
         count = write_baseline(args.write_baseline, ((r.document, d) for r in results.files for d in r.diagnostics))
@@ -185,6 +195,19 @@ def run_check(args: argparse.Namespace) -> int:
     if failed and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _add_duplicates(results: Results, options: RunOptions, jobs: int) -> None:
+    try:
+        found = find_cross_report_duplicates(results.files, options, jobs)
+    except InputError as exc:  # the configured ignore-file
+        results.errors.append((exc.path, exc.problem))
+        _error(exc)
+        return
+    for result in results.files:
+        extra = found.get(result.document.path)
+        if extra:
+            result.diagnostics = sorted([*result.diagnostics, *extra], key=Diagnostic.sort_key)
 
 
 def _rules_that_ran(results: Results, options: RunOptions) -> list[Rule]:

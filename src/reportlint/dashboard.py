@@ -43,8 +43,9 @@ from reportlint.diagnostics import Diagnostic, Severity
 from reportlint.document import Document
 from reportlint.engine import load_ruleset
 from reportlint.formatters import FileResult, Results, diagnostic_json
+from reportlint.reading import InputError
 from reportlint.rules import Pack, Part, Rule
-from reportlint.runner import config_for, lint_paths
+from reportlint.runner import config_for, find_cross_report_duplicates, lint_paths
 
 __all__ = [
     "CATEGORY_LABELS",
@@ -633,7 +634,17 @@ def run_report(args: argparse.Namespace) -> int:
     def report_error(message: str) -> None:
         print(f"reportlint: {message}", file=sys.stderr)
 
-    dashboard = collect(list(args.paths), args, EXTRA_SOURCES, on_error=report_error)
+    from reportlint.cli import _options
+
+    sources = list(EXTRA_SOURCES)
+    if getattr(args, "duplicates", False):
+        options, jobs = _options(args), getattr(args, "jobs", 0)
+        sources.append(lambda files: find_cross_report_duplicates(files, options, jobs))
+    try:
+        dashboard = collect(list(args.paths), args, sources, on_error=report_error)
+    except InputError as exc:  # the duplicate finder's configured ignore-file
+        report_error(str(exc))
+        return EXIT_ERROR
     text = render_html(dashboard) if fmt == "html" else render_csv(dashboard)
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
     try:

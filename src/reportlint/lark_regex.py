@@ -28,8 +28,7 @@ configurations) raises :class:`Unsupported`, and callers keep using lark.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import regex
 
@@ -42,18 +41,16 @@ class Unsupported(Exception):
     """The grammar uses something the compiler does not model."""
 
 
-@dataclass(frozen=True, slots=True)
-class LiteToken:
+class LiteToken(NamedTuple):
     type: str
     value: str
     start_pos: int
     end_pos: int
 
 
-@dataclass(frozen=True, slots=True)
-class LiteTree:
+class LiteTree(NamedTuple):
     data: str
-    children: list[LiteTree | LiteToken]
+    children: list[LiteTree | LiteToken]  # type: ignore[misc]
 
 
 Template = list[Any]  # ["tree", name, [children]] | ["tok", group, type]

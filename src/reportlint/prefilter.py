@@ -28,7 +28,7 @@ match; ``required`` = strings one of which every match contains):
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 MAX_EXACT = 64  # largest exact set carried through concatenation
 MAX_CLASS = 16  # largest character class expanded into single characters
@@ -39,8 +39,7 @@ MAX_WINDOW_LITERALS = 12  # more literals than this: finding them all costs more
 WINDOW_MARGIN = 2  # extra characters around each window (anchors look one character beyond)
 
 
-@dataclass(frozen=True, slots=True)
-class _Info:
+class _Info(NamedTuple):
     exact: frozenset[str] | None  # superset of the strings the node matches
     required: frozenset[str] | None  # one of these occurs in any match (+ lookaround text)
     kind: str = "consume"  # "consume" | "zero" (assertion) | "ahead" | "behind" (positive lookaround)
@@ -229,7 +228,6 @@ class _Analyser:
                 exact = _concat(exact, own)
         return _Info(exact, required)
 
-
     def reach(self, node: object) -> int | None:
         """An upper bound on how many characters a successful match inspects, lookarounds
         (positive and negative) included; None if unbounded or unknown."""
@@ -269,8 +267,7 @@ class _Analyser:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class PatternFacts:
+class PatternFacts(NamedTuple):
     """What the prefilter knows about a pattern."""
 
     literals: frozenset[str] | None  # one of these occurs in every match (with its lookaround text)

@@ -22,7 +22,6 @@ The same directory holds lark's parser caches (:func:`lark_cache_file`).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import pickle
 import sys
@@ -31,6 +30,11 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from reportlint import __version__
+
+try:  # the BLAKE2 module alone: importing hashlib also loads OpenSSL, a few ms at start-up
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - CPython always has it
+    from hashlib import blake2b
 from reportlint.rules import Pack, load_packs
 
 CACHE_FORMAT = 1
@@ -72,38 +76,42 @@ def lark_cache_file(grammar: str) -> str | bool:
     return str(folder / f"lark-{grammar}.cache")
 
 
-def _files(root: Path) -> Iterator[Path]:
-    if root.is_file():
-        yield root
+def _stats(root: str, suffixes: tuple[str, ...] | None) -> Iterator[tuple[str, int, int]]:
+    """(relative path, size, mtime_ns) of the files under ``root`` (hidden entries and
+    ``__pycache__`` skipped), sorted; ``suffixes`` limits the file names."""
+    if os.path.isfile(root):
+        stat = os.stat(root)
+        yield os.path.basename(root), stat.st_size, stat.st_mtime_ns
         return
-    for path in sorted(root.rglob("*")):
-        parts = path.relative_to(root).parts
-        if any(part.startswith(".") or part == "__pycache__" for part in parts):
-            continue
-        if path.is_file():
-            yield path
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d != "__pycache__"]
+        for name in files:
+            if name.startswith(".") or (suffixes is not None and not name.endswith(suffixes)):
+                continue
+            path = os.path.join(folder, name)
+            stat = os.stat(path)
+            found.append((os.path.relpath(path, root), stat.st_size, stat.st_mtime_ns))
+    yield from sorted(found)
 
 
 def fingerprint(directories: Sequence[Path]) -> str:
     """Hash of everything a loaded rule set depends on."""
     import regex
 
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{CACHE_FORMAT}\0{sys.version}\0{__version__}\0{regex.__version__}\0".encode())
     from reportlint.resources import data_dir
 
-    roots = [_PACKAGE_DIR, data_dir("grammar"), *directories]
-    for index, root in enumerate(roots):
+    digest = blake2b(digest_size=16)
+    digest.update(f"{CACHE_FORMAT}\0{sys.version}\0{__version__}\0{regex.__version__}\0".encode())
+    roots: list[tuple[Path, tuple[str, ...] | None]] = [(_PACKAGE_DIR, (".py",)), (data_dir("grammar"), None)]
+    roots += [(Path(d), None) for d in directories]
+    for index, (root, suffixes) in enumerate(roots):
         digest.update(f"\0root{index}\0{root}\0".encode())
         if not root.exists():
             digest.update(b"\0missing\0")
             continue
-        for path in _files(root):
-            if root == _PACKAGE_DIR and path.suffix not in (".py", ".lark"):
-                continue
-            stat = path.stat()
-            name = path.relative_to(root) if path != root else path.name
-            digest.update(f"\0{name}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+        for name, size, mtime in _stats(str(root), suffixes):
+            digest.update(f"\0{name}\0{size}\0{mtime}\0".encode())
     return digest.hexdigest()
 
 
@@ -171,7 +179,7 @@ def derived_cache_key(source: bytes) -> str:
     files (found without importing lark)."""
     import importlib.util
 
-    digest = hashlib.blake2b(source, digest_size=12)
+    digest = blake2b(source, digest_size=12)
     digest.update(f"\0{__version__}\0{CACHE_FORMAT}\0".encode())
     spec = importlib.util.find_spec("lark")
     if spec is not None and spec.origin:
@@ -211,4 +219,3 @@ def write_cached(name: str, text: str) -> None:
         if temporary is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
-

@@ -21,6 +21,7 @@ from reportlint.formatters import FileResult
 from reportlint.reading import InputError, iter_report_files, read_path
 from reportlint.rules import Rule
 
+DUPLICATE_CODE = "RL101"
 # Below this many files a process pool costs more than it saves.
 MIN_FILES_PER_WORKER = 4
 
@@ -163,3 +164,20 @@ def _outcome(item: str | InputError, options: RunOptions) -> FileOutcome:
         return FileOutcome(item.path, error=str(item), problem=item.problem)
     return lint_file(item, options)
 
+
+def find_cross_report_duplicates(
+    results: Sequence[FileResult], options: RunOptions, jobs: int | None = None
+) -> dict[str, list[Diagnostic]]:
+    """RL101 findings for passages copied between the checked reports (``--duplicates``),
+    with the settings of ``[tool.reportlint.duplicates]`` in the first report's configuration.
+    Raises InputError when the configured ignore-file cannot be read."""
+    from reportlint.crossdup import find_duplicates_with, options_from_config  # loads jieba: only when asked
+
+    if len(results) < 2:
+        return {}
+    config = config_for(results[0].document.path, options)
+    if any(code == "ALL" or DUPLICATE_CODE.startswith(code) for code in config.ignore):
+        return {}
+    return find_duplicates_with(
+        [r.document for r in results], options_from_config(config), jobs=jobs if jobs and jobs > 0 else None
+    )

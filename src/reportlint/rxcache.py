@@ -117,22 +117,31 @@ def save() -> None:
 
 
 class LazyPattern:
-    """A regular expression compiled on first use that pickles as its source, so a
-    rule set restored from the on-disk cache compiles only the patterns a document
-    actually needs.  Offers the ``regex.Pattern`` methods the checks use."""
+    """A regular expression compiled on first use (through :func:`compile`) that pickles
+    as its source, so a rule set restored from the on-disk cache compiles only the
+    patterns a document actually needs.  Offers the ``regex.Pattern`` methods; once
+    compiled, they are the compiled pattern's own methods (no extra call)."""
 
-    __slots__ = ("_compiled", "flags", "pattern")
+    _METHODS = ("finditer", "search", "match", "fullmatch", "sub")
 
     def __init__(self, pattern: str, flags: int = 0, compiled: regex.Pattern[str] | None = None) -> None:
         self.pattern = pattern
         self.flags = flags
+        self._compiled: regex.Pattern[str] | None = None
+        if compiled is not None:
+            self._bind(compiled)
+
+    def _bind(self, compiled: regex.Pattern[str]) -> regex.Pattern[str]:
         self._compiled = compiled
+        for name in self._METHODS:
+            setattr(self, name, getattr(compiled, name))  # shadows the compiling methods below
+        return compiled
 
     @property
     def compiled(self) -> regex.Pattern[str]:
         compiled = self._compiled
         if compiled is None:
-            compiled = self._compiled = compile(self.pattern, self.flags)
+            compiled = self._bind(compile(self.pattern, self.flags))
         return compiled
 
     def finditer(self, *args: Any, **kwargs: Any) -> Any:
@@ -151,6 +160,8 @@ class LazyPattern:
         return self.compiled.sub(*args, **kwargs)
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name == "_compiled":
+            raise AttributeError(name)
         return getattr(self.compiled, name)
 
     def __reduce__(self) -> tuple[Any, ...]:

@@ -105,10 +105,16 @@ def _text_property(name: str, check: Callable[[str, str], object], strategy: st.
     return Property(name, st.tuples(strategy, props.lint_paths), lambda case: check(*case), _save_text(name), _ddmin_text)
 
 
+def _unsafe_fixes(text: str, path: str) -> None:
+    props.check_fix_relint(text, path, True)
+    props.check_fix_converges(text, path, True)
+
+
 PROPERTIES = [
     _text_property("lint", props.check_lint, props.any_text),
     _text_property("fix-relint", props.check_fix_relint, st.one_of(props.mutated_reports, props.report_like_texts, props.mixed_texts)),
     _text_property("fix-converge", props.check_fix_converges, st.one_of(props.mutated_reports, props.report_like_texts, props.mixed_texts)),
+    _text_property("unsafe-fixes", _unsafe_fixes, st.one_of(props.mutated_reports, props.report_like_texts, props.mixed_texts)),
     Property("decode", props.file_bytes, props.check_decode, _save_bytes("decode")),
     Property(
         "read-path",

@@ -397,4 +397,3 @@ def item_runs(text: str, start: int, end: int) -> Iterator[regex.Match[str]]:
             windows.append((low, high))
     for low, high in windows:
         yield from ITEM_RUN.finditer(text, low, high)
-
