@@ -190,6 +190,10 @@ def warm_lint(rounds: int) -> dict[str, float]:
     sources = [(p.read_text(encoding="utf-8"), p.name) for p in sorted(FIXTURES.glob("*.txt"))]
     chars = sum(len(Document.from_text(text).text) for text, _ in sources)
     largest = max(sources, key=lambda s: len(s[0]))
+    # A 10,000-character report: the five reports one after the other, cut at the last line
+    # break before 10,000 characters.
+    joined = "\n\n".join(Document.from_text(text).text for text, _ in sources)
+    long_report = (joined[: joined.rfind("\n", 0, 10_000)], "long-report.txt")
 
     def once(items: list[tuple[str, str]], clock=time.perf_counter) -> float:  # type: ignore[no-untyped-def]
         start = clock()
@@ -202,8 +206,13 @@ def warm_lint(rounds: int) -> dict[str, float]:
     per_round = [once(sources) for _ in range(rounds)]
     per_round_cpu = [once(sources, time.process_time) for _ in range(rounds)]
     per_largest = [once([largest]) for _ in range(rounds)]
+    per_long = [once([long_report]) for _ in range(rounds)]
+    per_long_cpu = [once([long_report], time.process_time) for _ in range(rounds)]
     median = statistics.median(per_round)
     return {
+        "long_chars": len(long_report[0]),
+        "ms_long": statistics.median(per_long) * 1e3,
+        "cpu_ms_long": statistics.median(per_long_cpu) * 1e3,
         "chars": chars,
         "ms_per_10k": median / chars * 1e4 * 1e3,
         "cpu_ms_per_10k": statistics.median(per_round_cpu) / chars * 1e4 * 1e3,
@@ -340,7 +349,12 @@ def render(results: dict[str, object]) -> str:
     lines.append("Peak RSS (largest single process): " + ", ".join(rss) + ".")
     lines.append("")
     lines.append(
-        f"Warm, in-process: {warm['ms_per_10k']:.2f} ms per 10,000 characters, median wall time "
+        f"Warm, in-process, one {warm['long_chars']:.0f}-character report: {warm['ms_long']:.2f} ms "
+        f"median wall time ({warm['cpu_ms_long']:.2f} ms CPU time)."
+    )
+    lines.append("")
+    lines.append(
+        f"Warm, in-process, normalised: {warm['ms_per_10k']:.2f} ms per 10,000 characters, median wall time "
         f"({warm['cpu_ms_per_10k']:.2f} ms CPU time; five reports, {warm['chars']:.0f} characters, "
         f"{warm['ms_all_five']:.1f} ms a round; the largest report alone, {warm['largest_chars']:.0f} "
         f"characters: {warm['ms_largest']:.2f} ms)."
@@ -365,7 +379,11 @@ def render(results: dict[str, object]) -> str:
             f"{verdict(t['cold'].median <= TARGET_COLD_S)} |"
         )
     lines.append(
-        f"| warm ≤ {TARGET_WARM_MS:g} ms per 10k characters | {warm['ms_per_10k']:.2f} ms | "
+        f"| warm lint of a 10k-character report ≤ {TARGET_WARM_MS:g} ms | {warm['ms_long']:.2f} ms | "
+        f"{verdict(warm['ms_long'] <= TARGET_WARM_MS)} |"
+    )
+    lines.append(
+        f"| (the same, per 10k characters of the five shorter reports) | {warm['ms_per_10k']:.2f} ms | "
         f"{verdict(warm['ms_per_10k'] <= TARGET_WARM_MS)} |"
     )
     peak = max((x.rss_mb or 0) for k, x in t.items() if ":" not in k and k not in ("python", "first")) if t else 0
