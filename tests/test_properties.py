@@ -827,17 +827,6 @@ REGRESSION_FILES = sorted(p for p in REGRESSIONS.glob("*") if p.is_file() and p.
 # strict: once the bug is fixed the replay passes, the xfail turns into a failure, and the
 # entry must be removed here.
 OPEN_BUGS = {
-    "fix-relint-fz601-repeated-separator.txt": (
-        "FZ601 fix removes only one of several separators after （一）/（1）: '（一）、、' -> '（一）、' is flagged again"
-    ),
-    "fix-relint-fz112-blank-line-hides-indent.txt": (
-        "FZ112 does not flag leading spaces under a whitespace-only line (taken for an indented line); once the fix"
-        " empties that line, the next run flags them"
-    ),
-    "fix-relint-fz501-comma-before-bracket-pair.txt": (
-        "FZ501 flags '(含委托执法)' but not the ',' before it (its lookahead wants a full-width bracket); once the"
-        " fix makes it '（含委托执法）', the next run flags the ','"
-    ),
     "fix-relint-unsafe-fz111-joined-line-hides-heading.txt": (
         "outline drops a bare '1.' heading after a broken line of 40+ characters; FZ111's (unsafe) fix joins a"
         " 38-character line into a longer one, so the next run sees '1.贡' as a continuation and flags a new break"
@@ -846,9 +835,6 @@ OPEN_BUGS = {
 # The same bugs as failure messages, so generated examples that hit them again are not
 # reported as new (the regression inputs above keep them visible).
 OPEN_BUG_MESSAGES = [
-    regex.compile(r"^fixing FZ601 left"),
-    regex.compile(r"^fixing FZ112 left"),
-    regex.compile(r"^fixing FZ501 left"),
     regex.compile(r"^fixing FZ111 left"),
 ]
 
