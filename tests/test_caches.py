@@ -172,3 +172,43 @@ def test_cache_files_are_private(cache_dir: Path) -> None:
         assert (cache_dir.stat().st_mode & 0o077) == 0
         for path in cache_dir.glob("rules-*.pickle"):
             assert (path.stat().st_mode & 0o077) == 0, path
+
+
+def test_a_repetition_is_unrolled_and_longer_lines_go_to_lark() -> None:
+    from lark import Lark
+    from lark.exceptions import UnexpectedInput
+
+    from reportlint.lark_regex import FALLBACK
+
+    grammar = r"""
+        start: _INDENT? marker REST?
+        ?marker: level1 | level2
+        level1: NUM SEP
+        level2: OPEN NUM CLOSE SEP*
+        _INDENT: /[ \t]+/
+        NUM: /[一二三]/
+        OPEN: "（"
+        CLOSE: "）"
+        SEP.2: /[、.]/
+        REST: /.+/
+    """
+    parser = Lark(grammar, parser="lalr", lexer="contextual")
+    compiled = compile_lark(parser)
+    rng = random.Random(11)
+    pieces = ["一", "二", "（", "）", "、", ".", " ", "x"]
+    fallbacks = 0
+    for _ in range(4000):
+        line = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        try:
+            expected = lark_tree_as_lite(parser.parse(line))
+        except UnexpectedInput:
+            expected = None
+        got = compiled.parse(line)
+        if got is FALLBACK:
+            fallbacks += 1
+            assert line.count("、") + line.count(".") >= 3, line  # only long runs of separators
+            continue
+        assert got == expected, repr(line)
+    assert compiled.parse("（一）、、标题") == lark_tree_as_lite(parser.parse("（一）、、标题"))
+    assert compiled.parse("（一）、、、、、、标题") is FALLBACK
+    assert fallbacks < 40  # random lines rarely repeat that much

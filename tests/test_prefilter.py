@@ -77,9 +77,12 @@ def test_every_match_holds_a_literal(name: str, pattern: str) -> None:
         if not index.any_in(facts.literals):
             assert matches == [], name
             continue
-        if facts.reach is None:
+        if facts.reach is not None:
+            windows = index.windows(facts.literals, facts.reach)
+        elif facts.line_local:
+            windows = index.line_windows(facts.literals)
+        else:
             continue
-        windows = index.windows(facts.literals, facts.reach)
         if windows is None:
             continue
         windowed = [m.span() for low, high in windows for m in compiled.finditer(text, low, high)]
@@ -123,3 +126,63 @@ def test_item_runs_equal_full_search() -> None:
         end = rng.randint(start, len(text))
         expected = [m.span() for m in ITEM_RUN.finditer(text, start, end)]
         assert [m.span() for m in item_runs(text, start, end)] == expected, (text, start, end)
+
+
+def test_enumerators_equal_the_lookbehind_search() -> None:
+    """find_enumerators searches without the look-behind and checks it afterwards."""
+    from reportlint.document import Document
+    from reportlint.outline import _ENUMERATOR, find_enumerators
+
+    rng = random.Random(8)
+    alphabet = ["一", "二", "十", "三", "九", "是", "要", "，", "。", "；", "）", "”", "\n", " ", "\u3000", "\t", "学", "x"]
+    for _ in range(6000):
+        doc = Document.from_text("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))))
+        expected = [(m.start(), m.end()) for m in _ENUMERATOR.finditer(doc.text)]
+        assert [(e.start, e.end) for e in find_enumerators(doc)] == expected, doc.text
+
+
+def test_line_windows_equal_full_search_on_random_text() -> None:
+    """Patterns that never cross a line break are searched in the lines holding their
+    literals; multi-line anchors, look-arounds and unbounded repeats near line ends."""
+    rng = random.Random(10)
+    patterns = [
+        r"(?<=[\p{Han}“”])[ \t]*[,;:?!][ \t]*|[ \t]*[,;:?!][ \t]*(?=[\p{Han}“（])",
+        r"(?m)(?<=[\p{Han}，])(?<!^[ \t]*(?:[一二]、))[ \t]+(?=[0-9])",
+        r"(?m)^[ \t]*(?:法制|宣传)$",
+        r"[(（](?=[^()\n]*\p{Han})[^()\n,;]+[)）]",
+    ]
+    alphabet = ["法制", "宣传", "一、", "二、", "，", ",", ";", "(", ")", "“", "（", " ", "\t", "\n", "2", "x", "字"]
+    for pattern in patterns:
+        facts = analyse_pattern(pattern)
+        assert facts.literals is not None and facts.line_local, pattern
+        compiled = regex.compile(pattern)
+        for _ in range(1500):
+            text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 120)))
+            index = LiteralIndex(text)
+            full = [m.span() for m in compiled.finditer(text)]
+            if not index.any_in(facts.literals):
+                assert [s for s in full if s[0] != s[1]] == [], (pattern, text)
+                continue
+            windows = index.line_windows(facts.literals)
+            if windows is not None:
+                found = [m.span() for a, b in windows for m in compiled.finditer(text, a, b)]
+                assert [s for s in found if s[0] != s[1]] == [s for s in full if s[0] != s[1]], (pattern, text)
+
+
+
+def test_allow_lists_searched_by_line_decide_like_a_whole_text_search() -> None:
+    from reportlint.context import LintContext
+    from reportlint.document import Document
+
+    rules = [rule for rule in load_ruleset().rules if getattr(rule.check, "allow", None) is not None]
+    assert rules
+    for text in _texts():
+        ctx = LintContext(Document.from_text(text))
+        for rule in rules:
+            check = rule.check
+            whole = [m.span() for m in check.allow.finditer(ctx.text)]
+            cache: dict[int, list[tuple[int, int]]] = {}
+            for match in check.pattern.finditer(ctx.text):
+                start, end = match.span()
+                expected = any(a <= start and end <= b for a, b in whole)
+                assert check.is_allowed(ctx, start, end, cache) == expected, (rule.code, text[:40])

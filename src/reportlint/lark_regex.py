@@ -32,8 +32,10 @@ from typing import Any, NamedTuple
 
 import regex
 
-FORMAT = 1
+FORMAT = 2
 MAX_DEPTH = 64
+MAX_REPEAT = 4  # a parser state stack seen this often on one path: a repetition, unrolled this far
+FALLBACK: Any = ["fallback"]  # the leaf of a path unrolled as far as it goes: lark decides
 MAX_PATTERN = 200_000
 
 
@@ -68,10 +70,15 @@ class FlatGrammar:
         self.compiled = rxcache.compile(pattern)
 
     def parse(self, text: str) -> LiteTree | None:
+        """lark's tree, None where lark reports an error, or :data:`FALLBACK` for a line
+        that repeats something more often than the expression was unrolled (ask lark)."""
         found = self.compiled.match(text)
         if found is None:
             return None
-        tree = _build(self.leaves[found.lastgroup], found)  # type: ignore[index]
+        template = self.leaves[found.lastgroup]  # type: ignore[index]
+        if template == FALLBACK:
+            return FALLBACK  # type: ignore[no-any-return]
+        tree = _build(template, found)
         return tree if isinstance(tree, LiteTree) else None
 
     def to_json(self) -> str:
@@ -173,16 +180,23 @@ def compile_lark(parser: Any, start: str = "start") -> FlatGrammar:
         counter[0] += 1
         return f"{prefix}{counter[0]}"
 
-    def explore(stack: list[int], values: list[Any], depth: int) -> str:
+    def explore(stack: list[int], values: list[Any], depth: int, seen: dict[tuple[int, ...], int]) -> str:
         if depth > MAX_DEPTH:
-            raise Unsupported("too many configurations (a repetition?)")
+            raise Unsupported("too many configurations")
+        key = tuple(stack)
+        if seen.get(key, 0) >= MAX_REPEAT:
+            # A repetition (SEP*) unrolled MAX_REPEAT times: longer ones are left to lark.
+            leaf = fresh("e")
+            leaves[leaf] = FALLBACK
+            return f"(?P<{leaf}>)"
+        seen = {**seen, key: seen.get(key, 0) + 1}
         alternatives: list[str] = []
         guards: list[str] = []
         for name, pattern in terminals(stack[-1]):
             group = fresh("t")
             fed = feed(stack, values, name, ["tok", group, name])
             if fed is not None:
-                body = "".join(guards) + f"(?>(?P<{group}>{pattern}))" + explore(fed[0], fed[1], depth + 1)
+                body = "".join(guards) + f"(?>(?P<{group}>{pattern}))" + explore(fed[0], fed[1], depth + 1, seen)
                 alternatives.append(body)
             guards.append(f"(?!{pattern})")
         ended = feed(stack, values, "$END", None)
@@ -196,7 +210,7 @@ def compile_lark(parser: Any, start: str = "start") -> FlatGrammar:
             return "(?!)"
         return "(?:" + "|".join(alternatives) + ")"
 
-    pattern = explore([table.start_states[start]], [], 0)
+    pattern = explore([table.start_states[start]], [], 0, {})
     if len(pattern) > MAX_PATTERN:
         raise Unsupported("compiled pattern too large")
     return FlatGrammar(pattern, leaves)

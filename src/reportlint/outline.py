@@ -41,7 +41,7 @@ from typing import Any
 import regex
 
 from reportlint.document import Document
-from reportlint.lark_regex import FlatGrammar, LiteToken, LiteTree
+from reportlint.lark_regex import FALLBACK, FlatGrammar, LiteToken, LiteTree
 from reportlint.numerals import canonical_marker, cn_to_int
 from reportlint.resources import grammar_path
 from reportlint.rxcache import LazyPattern
@@ -225,7 +225,9 @@ def heading_grammar() -> FlatGrammar | None:
 def _parse_marker_line(text: str) -> LiteTree | None:
     grammar = heading_grammar()
     if grammar is not None:
-        return grammar.parse(text)
+        tree = grammar.parse(text)
+        if tree is not FALLBACK:
+            return tree
     from lark.exceptions import UnexpectedInput
 
     from reportlint.lark_regex import lark_tree_as_lite
@@ -360,11 +362,30 @@ _ENUMERATOR = LazyPattern(
 )
 
 
+# The same, searched without the look-behind (which the matcher would try at every
+# position) and checked afterwards: a numeral run never starts right after a numeral,
+# so no match can be hidden inside a rejected candidate, and the matches are the same.
+_ENUMERATOR_CANDIDATE = LazyPattern(r"(?P<num>" + _CN_NUM + r")(?P<word>[是要])")
+_ENUMERATOR_AFTER = frozenset("。；：，！？;:,!?）)”’」』】〕")
+_ENUMERATOR_SPACE = frozenset(" \t\u3000\u00a0")
+
+
+def _enumerator_may_start(text: str, start: int) -> bool:
+    """The look-behind of _ENUMERATOR at ``start``: spaces back to a line start or a mark."""
+    before = start
+    while before > 0 and text[before - 1] in _ENUMERATOR_SPACE:
+        before -= 1
+    return before == 0 or text[before - 1] == "\n" or text[before - 1] in _ENUMERATOR_AFTER
+
+
 def find_enumerators(doc: Document) -> list[Enumerator]:
     """All inline enumerators (一是, 二要 …) in document order."""
     found = []
     line_of = doc.line_of
-    for match in _ENUMERATOR.finditer(doc.text):
+    text = doc.text
+    for match in _ENUMERATOR_CANDIDATE.finditer(text):
+        if not _enumerator_may_start(text, match.start()):
+            continue
         found.append(
             Enumerator(
                 ordinal=cn_to_int(match.group("num")),

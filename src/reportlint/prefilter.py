@@ -28,10 +28,14 @@ match; ``required`` = strings one of which every match contains):
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import NamedTuple
+
+import regex
 
 MAX_EXACT = 64  # largest exact set carried through concatenation
 MAX_CLASS = 16  # largest character class expanded into single characters
+MAX_WIDE_CLASS = 128  # largest character class kept as a requirement of single characters
 MAX_REQUIRED = 64  # largest requirement kept (each is one ``in`` test per document)
 SELECTIVE_LENGTH = 4  # strings this long are rare enough in a report
 MAX_OCCURRENCES = 16  # more occurrences than this: search the whole text instead of windows
@@ -55,6 +59,8 @@ def _valid(strings: frozenset[str] | None) -> frozenset[str] | None:
     set is weakened to substrings of its strings (still one of them is in every match)."""
     if not strings or "" in strings:
         return None
+    if len(strings) <= MAX_WIDE_CLASS and all(len(s) == 1 for s in strings):
+        return strings  # single characters: searched as one character class (LiteralIndex)
     by_length = sorted(strings, key=len)
     kept: list[str] = []
     for s in by_length:
@@ -108,8 +114,9 @@ class _Analyser:
     def cased(self, node: object) -> bool:
         return bool(getattr(node, "case_flags", 0) & self.ignorecase)
 
-    def chars(self, node: object) -> frozenset[str] | None:
-        """The characters a (positive, case-sensitive) set or character matches, if few."""
+    def chars(self, node: object, limit: int = MAX_CLASS) -> frozenset[str] | None:
+        """The characters a (positive, case-sensitive) set or character matches, if at most
+        ``limit``."""
         core = self.core
         if self.cased(node) or not getattr(node, "positive", False) or getattr(node, "zerowidth", False):
             return None
@@ -117,17 +124,17 @@ class _Analyser:
             return frozenset((chr(node.value),))  # type: ignore[attr-defined]
         if type(node) is core.Range:  # type: ignore[attr-defined]
             lower, upper = node.lower, node.upper  # type: ignore[attr-defined]
-            if upper - lower + 1 > MAX_CLASS:
+            if upper - lower + 1 > limit:
                 return None
             return frozenset(chr(c) for c in range(lower, upper + 1))
         if type(node) is core.SetUnion:  # type: ignore[attr-defined]
             found: set[str] = set()
             for item in node.items:  # type: ignore[attr-defined]
-                chars = self.chars(item)
+                chars = self.chars(item, limit)
                 if chars is None:
                     return None
                 found |= chars
-                if len(found) > MAX_CLASS:
+                if len(found) > limit:
                     return None
             return frozenset(found)
         return None
@@ -156,7 +163,10 @@ class _Analyser:
             return _Info(text, text)
         if kind in (core.SetUnion, core.Range):  # type: ignore[attr-defined]
             chars = self.chars(node)
-            return _Info(chars, chars) if chars is not None else _UNKNOWN
+            if chars is not None:
+                return _Info(chars, chars)
+            # Too many to carry through concatenation, but still a requirement ([a-z]).
+            return _Info(None, self.chars(node, MAX_WIDE_CLASS))
         if kind in (core.Group, core.Atomic):  # type: ignore[attr-defined]
             return self.analyse(node.subpattern)  # type: ignore[attr-defined]
         if kind is core.Sequence:  # type: ignore[attr-defined]
@@ -228,6 +238,36 @@ class _Analyser:
                 exact = _concat(exact, own)
         return _Info(exact, required)
 
+    def line_local(self, node: object) -> bool:
+        """Whether nothing a match consumes or looks at can be a line break (so a match and
+        its context lie within one line), with no anchor whose meaning depends on where a
+        search stops or starts."""
+        core = self.core
+        kind = type(node)
+        if kind is core.LookAround:  # type: ignore[attr-defined]
+            return self.line_local(node.subpattern)  # type: ignore[attr-defined]
+        if kind in (core.StartOfLine, core.StartOfLineU, core.EndOfLine, core.EndOfLineU):  # type: ignore[attr-defined]
+            return True  # multi-line ^ and $: look at the neighbouring character only
+        if kind in (core.StartOfString, core.Boundary, core.DefaultBoundary, core.Keep):  # type: ignore[attr-defined]
+            return True
+        if kind in (core.StartOfWord, core.EndOfWord, core.DefaultStartOfWord, core.DefaultEndOfWord):  # type: ignore[attr-defined]
+            return True
+        if isinstance(node, core.ZeroWidthBase):  # type: ignore[attr-defined]
+            return False  # \Z, single-line $, \G, (*SKIP) …: depend on the search's ends
+        if kind in (core.Character, core.Range, core.Property) or isinstance(node, core.SetBase):  # type: ignore[attr-defined]
+            return not node.matches(10)  # type: ignore[attr-defined]
+        if kind in (core.Any, core.AnyU):  # type: ignore[attr-defined]
+            return True  # "." without DOTALL
+        if kind in (core.String, core.Literal):  # type: ignore[attr-defined]
+            return 10 not in node.characters  # type: ignore[attr-defined]
+        if kind in (core.Group, core.Atomic, core.GreedyRepeat, core.LazyRepeat, core.PossessiveRepeat):  # type: ignore[attr-defined]
+            return self.line_local(node.subpattern)  # type: ignore[attr-defined]
+        if kind is core.Sequence:  # type: ignore[attr-defined]
+            return all(self.line_local(item) for item in node.items)  # type: ignore[attr-defined]
+        if kind is core.Branch:  # type: ignore[attr-defined]
+            return all(self.line_local(branch) for branch in node.branches)  # type: ignore[attr-defined]
+        return False
+
     def reach(self, node: object) -> int | None:
         """An upper bound on how many characters a successful match inspects, lookarounds
         (positive and negative) included; None if unbounded or unknown."""
@@ -272,6 +312,7 @@ class PatternFacts(NamedTuple):
 
     literals: frozenset[str] | None  # one of these occurs in every match (with its lookaround text)
     reach: int | None  # every match inspects at most this many characters (None: unbounded)
+    line_local: bool = False  # no match, lookarounds included, reaches across a line break
 
 
 def analyse_pattern(pattern: str, flags: int = 0) -> PatternFacts:
@@ -287,8 +328,10 @@ def analyse_pattern(pattern: str, flags: int = 0) -> PatternFacts:
         literals = _best([info.required, info.exact if info.kind == "consume" else None])
         # Windows pay only where the matcher cannot skip ahead by itself: a pattern with a
         # required string is already searched with a fast string search.
-        windowed = literals is not None and not _has_required_string(pattern, flags)
-        return PatternFacts(literals, analyser.reach(tree) if windowed else None)
+        if literals is None or _has_required_string(pattern, flags):
+            return PatternFacts(literals, None)
+        reach = analyser.reach(tree)
+        return PatternFacts(literals, reach, reach is None and analyser.line_local(tree))
     except Exception:  # the parser's internals are not a public API: never fail a rule over them
         return PatternFacts(None, None)
 
@@ -303,6 +346,19 @@ def pattern_reach(pattern: str, flags: int = 0) -> int | None:
         return _Analyser(core).reach(tree)
     except Exception:
         return None
+
+
+def pattern_line_local(pattern: str, flags: int = 0) -> bool:
+    """Whether no match of ``pattern``, with what its look-arounds inspect, reaches across a
+    line break (and no anchor depends on where a search starts or stops)."""
+    try:
+        parsed = _parse(pattern, flags)
+        if parsed is None:
+            return False
+        core, tree, _ = parsed
+        return _Analyser(core).line_local(tree)
+    except Exception:
+        return False
 
 
 def _has_required_string(pattern: str, flags: int) -> bool:
@@ -363,16 +419,39 @@ def terms_facts(terms: list[str], pattern: str) -> PatternFacts:
     return PatternFacts(literals, max(len(t) for t in terms))
 
 
+MAX_CHARS_BY_IN = 8  # more single characters than this: one character-class search
+
+
+def _single_chars(literals: frozenset[str]) -> bool:
+    return all(len(literal) == 1 for literal in literals)
+
+
+@lru_cache(maxsize=256)
+def _char_class(literals: frozenset[str]) -> regex.Pattern[str]:
+    return regex.compile("[" + "".join(regex.escape(c, special_only=False) for c in sorted(literals)) + "]")
+
+
 class LiteralIndex:
     """Memoised ``literal in text`` for one document, and the windows of text around
     the literals' occurrences where a pattern can match."""
 
-    __slots__ = ("_seen", "_windows", "text")
+    __slots__ = ("_classes", "_seen", "_windows", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._seen: dict[str, bool] = {}
+        self._classes: dict[frozenset[str], bool] = {}
         self._windows: dict[tuple[frozenset[str], int], list[tuple[int, int]] | None] = {}
+
+    def line_windows(self, literals: frozenset[str]) -> list[tuple[int, int]] | None:
+        """Like :meth:`windows`, for a pattern whose matches and context never cross a line
+        break: the lines holding the literals, each with its line break (so ``$`` and
+        look-aheads see what they see in the whole text)."""
+        key = (literals, -1)
+        if key in self._windows:
+            return self._windows[key]
+        result = self._windows[key] = self._compute_windows(literals, 0, lines=True)
+        return result
 
     def windows(self, literals: frozenset[str], reach: int) -> list[tuple[int, int]] | None:
         """Sorted, disjoint ``(start, end)`` ranges holding every match (and all the text it
@@ -390,33 +469,46 @@ class LiteralIndex:
         result = self._windows[key] = self._compute_windows(literals, reach)
         return result
 
-    def _compute_windows(self, literals: frozenset[str], reach: int) -> list[tuple[int, int]] | None:
+    def _compute_windows(
+        self, literals: frozenset[str], reach: int, lines: bool = False
+    ) -> list[tuple[int, int]] | None:
         text = self.text
         size = len(text)
         margin = reach + WINDOW_MARGIN
         if 4 * margin >= size:
             return None
-        present = [literal for literal in literals if self._seen.get(literal, True)]
-        if len(present) > MAX_WINDOW_LITERALS:
-            return None
-        total = 0
-        for literal in present:
-            total += text.count(literal)  # (non-overlapping: a lower bound, enough to give up early)
-            if total > MAX_OCCURRENCES:
-                return None
         starts: list[tuple[int, int]] = []
-        find = text.find
-        for literal in present:
-            at = find(literal)
-            while at != -1:
-                starts.append((at, at + len(literal)))
+        if len(literals) > MAX_CHARS_BY_IN and _single_chars(literals):
+            for found in _char_class(literals).finditer(text):
+                starts.append(found.span())
                 if len(starts) > MAX_OCCURRENCES:
                     return None
-                at = find(literal, at + 1)
+        else:
+            present = [literal for literal in literals if self._seen.get(literal, True)]
+            if len(present) > MAX_WINDOW_LITERALS:
+                return None
+            total = 0
+            for literal in present:
+                total += text.count(literal)  # (non-overlapping: a lower bound, enough to give up early)
+                if total > MAX_OCCURRENCES:
+                    return None
+            find = text.find
+            for literal in present:
+                at = find(literal)
+                while at != -1:
+                    starts.append((at, at + len(literal)))
+                    if len(starts) > MAX_OCCURRENCES:
+                        return None
+                    at = find(literal, at + 1)
         starts.sort()
         merged: list[tuple[int, int]] = []
         for begin, end in starts:
-            begin, end = max(0, begin - margin), min(size, end + margin)
+            if lines:
+                begin = text.rfind("\n", 0, begin) + 1
+                after = text.find("\n", end)
+                end = size if after == -1 else after + 1
+            else:
+                begin, end = max(0, begin - margin), min(size, end + margin)
             if merged and begin <= merged[-1][1]:
                 if end > merged[-1][1]:
                     merged[-1] = (merged[-1][0], end)
@@ -426,7 +518,12 @@ class LiteralIndex:
             return None
         return merged
 
-    def any_in(self, literals: Iterable[str]) -> bool:
+    def any_in(self, literals: frozenset[str]) -> bool:
+        if len(literals) > MAX_CHARS_BY_IN and _single_chars(literals):
+            found = self._classes.get(literals)
+            if found is None:
+                found = self._classes[literals] = _char_class(literals).search(self.text) is not None
+            return found
         seen = self._seen
         for literal in literals:
             found = seen.get(literal)

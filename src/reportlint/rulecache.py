@@ -84,6 +84,7 @@ def _stats(root: str, suffixes: tuple[str, ...] | None) -> Iterator[tuple[str, i
         yield os.path.basename(root), stat.st_size, stat.st_mtime_ns
         return
     found = []
+    skip = len(root.rstrip(os.sep)) + 1
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if not d.startswith(".") and d != "__pycache__"]
         for name in files:
@@ -91,7 +92,7 @@ def _stats(root: str, suffixes: tuple[str, ...] | None) -> Iterator[tuple[str, i
                 continue
             path = os.path.join(folder, name)
             stat = os.stat(path)
-            found.append((os.path.relpath(path, root), stat.st_size, stat.st_mtime_ns))
+            found.append((path[skip:], stat.st_size, stat.st_mtime_ns))
     yield from sorted(found)
 
 

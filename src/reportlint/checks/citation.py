@@ -26,7 +26,7 @@ title lists per citation.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
@@ -327,7 +327,13 @@ class LawTitle(Check):
         """Runs of law names separated by 顿号.  An item that is not exactly a name can end
         a run with a name at its start (行政处罚法等法律) and start a run with a name at
         its end (组织学习宪法)."""
-        for found in item_runs(ctx.text, start, end):
+        # A reported run holds min_run names; each name ends with one of law_ends, and every
+        # name but the last is followed by 、 — too few such endings, nothing to report.
+        text, need = ctx.text, self.min_run - 1
+        name_ends = tuple(char + "、" for char in self.law_ends)
+        for found in item_runs(text, start, end, lambda low, high: _count_any(text, name_ends, low, high) >= need):
+            if _count_any(text, name_ends, found.start(), found.end()) < need:
+                continue
             run: list[tuple[int, int]] = []
             offset = found.start()
             for item in found.group().split("、"):
@@ -337,11 +343,13 @@ class LawTitle(Check):
                     head = self._name_at_start(item) if run else 0
                     if run and head:
                         run.append((offset, offset + head))
-                    yield from self._report_run(ctx, run)
+                    if len(run) >= self.min_run:
+                        yield from self._report_run(ctx, run)
                     tail = self._name_at_end(item)
                     run = [(offset + len(item) - tail, offset + len(item))] if tail else []
                 offset += len(item) + 1
-            yield from self._report_run(ctx, run)
+            if len(run) >= self.min_run:
+                yield from self._report_run(ctx, run)
 
     def _name_at_start(self, item: str) -> int:
         """Length of the longest law name that starts ``item`` (0 if none; the name is
@@ -378,7 +386,13 @@ class LawTitle(Check):
         yield Finding(start, end, values, (), None)
 
 
-def item_runs(text: str, start: int, end: int) -> Iterator[regex.Match[str]]:
+def _count_any(text: str, parts: tuple[str, ...], start: int, end: int) -> int:
+    return sum(text.count(part, start, end) for part in parts)
+
+
+def item_runs(
+    text: str, start: int, end: int, keep: Callable[[int, int], bool] | None = None
+) -> Iterator[regex.Match[str]]:
     """``ITEM_RUN.finditer(text, start, end)``, searching only near chains of 顿号.
 
     A match is at least three items joined by single 、, each item 1–40 characters
@@ -386,7 +400,8 @@ def item_runs(text: str, start: int, end: int) -> Iterator[regex.Match[str]]:
     separated by exactly one such item.  Only chains of two or more 、 can hold a
     match; each is searched with enough text on either side (an item, and the one
     character the greedy last item looks at) that the search sees exactly what a
-    search of the whole range sees, so the matches and their order are the same."""
+    search of the whole range sees, so the matches and their order are the same.
+    ``keep(low, high)`` may drop windows whose matches the caller does not need."""
     margin = _ITEM_MAX + 3
     windows: list[tuple[int, int]] = []
     for chain in _COMMA_CHAIN.finditer(text, start, end):
@@ -396,4 +411,5 @@ def item_runs(text: str, start: int, end: int) -> Iterator[regex.Match[str]]:
         else:
             windows.append((low, high))
     for low, high in windows:
-        yield from ITEM_RUN.finditer(text, low, high)
+        if keep is None or keep(low, high):
+            yield from ITEM_RUN.finditer(text, low, high)

@@ -285,7 +285,7 @@ class Expr(Check):
             if not self.evaluate(ctx, span):
                 continue
             start, end = report_location(ctx, [span] if span else [], self.at)
-            values: dict[str, Any] = {}
+            values: dict[str, Any] = {"kind": ctx.profile.get("kind", "")}  # FZ705's message names it
             if span is not None and span.section is not None:
                 values["heading"] = span.section.title
                 found = YEAR_IN_TEXT.search(span.section.title)

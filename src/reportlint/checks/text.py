@@ -13,7 +13,7 @@ import regex
 from reportlint.checks import Check, Finding
 from reportlint.context import LintContext, Span
 from reportlint.diagnostics import Edit
-from reportlint.prefilter import analyse_pattern, terms_facts
+from reportlint.prefilter import analyse_pattern, pattern_line_local, terms_facts
 from reportlint.rules import compile_pattern
 from reportlint.rxcache import LazyPattern
 
@@ -35,6 +35,7 @@ class MatcherMixin(Check):
     allow: LazyPattern | None
     literals: frozenset[str] | None = None
     reach: int | None = None  # most characters a match inspects (for searching windows)
+    line_local: bool = False  # matches never cross a line break (search the lines with literals)
     # A list of plain terms cannot backtrack catastrophically: it runs without the timeout,
     # which costs the matcher its fast string search.
     timeout: float | None = REGEX_TIMEOUT
@@ -45,7 +46,7 @@ class MatcherMixin(Check):
         if "pattern" in params:
             self.pattern = compile_pattern(self.rule, "check.pattern", params["pattern"])
             facts = analyse_pattern(params["pattern"])
-            self.literals, self.reach = facts.literals, facts.reach
+            self.literals, self.reach, self.line_local = facts.literals, facts.reach, facts.line_local
         elif params.get(terms_key):
             source = literal_alternation(params[terms_key])
             self.pattern = LazyPattern(source)
@@ -56,6 +57,9 @@ class MatcherMixin(Check):
             raise self.fail("kind", f"kind '{self.kind}' needs 'pattern' or '{terms_key}'")
         allow = params.get("allow", [])
         self.allow = compile_pattern(self.rule, "check.allow", "|".join(f"(?:{a})" for a in allow)) if allow else None
+        # An allow list whose matches never cross a line break is searched only in the lines
+        # that hold a match of the rule (the same allow matches a whole-text search finds there).
+        self.allow_line_local = self.allow is not None and pattern_line_local(self.allow.pattern)
         self.skip_inside = tuple(params.get("skip_inside", ()))
         for region in self.skip_inside:
             if region not in ("book", "quote"):
@@ -67,6 +71,30 @@ class MatcherMixin(Check):
             return []
         return [m.span() for m in self.allow.finditer(ctx.text, timeout=REGEX_TIMEOUT)]
 
+    def allowed_in_line(self, ctx: LintContext, line: int) -> list[tuple[int, int]]:
+        """The allow list's matches in one line (a line-local allow list only)."""
+        assert self.allow is not None
+        doc = ctx.doc
+        end = min(doc.line_end(line) + 1, len(ctx.text))
+        return [m.span() for m in self.allow.finditer(ctx.text, doc.line_start(line), end, timeout=REGEX_TIMEOUT)]
+
+    def is_allowed(self, ctx: LintContext, start: int, end: int, cache: dict[int, list[tuple[int, int]]]) -> bool:
+        """Whether an allow-list match contains ``[start, end)``; ``cache`` keeps what was
+        searched for this document (key -1: the whole text, else a line)."""
+        if self.allow is None:
+            return False
+        if self.allow_line_local:
+            line = ctx.doc.line_of(start)
+            if ctx.doc.line_end(line) < end:
+                return False  # the match crosses a line break: no allow match can contain it
+            key = line
+        else:
+            key = -1
+        allowed = cache.get(key)
+        if allowed is None:
+            allowed = cache[key] = self.allowed_in_line(ctx, key) if key >= 0 else self.allowed_spans(ctx)
+        return any(a <= start and end <= b for a, b in allowed)
+
     def matches(self, ctx: LintContext, spans: list[Span]) -> Iterator[regex.Match[str]]:
         literals = self.literals
         windows = None
@@ -75,16 +103,16 @@ class MatcherMixin(Check):
                 return  # the pattern cannot match this document
             if self.reach is not None:
                 windows = ctx.literals.windows(literals, self.reach)
-        allowed: list[tuple[int, int]] | None = None  # found only once there is a match to check
+            elif self.line_local:
+                windows = ctx.literals.line_windows(literals)
+        allowed: dict[int, list[tuple[int, int]]] = {}  # searched only once there is a match to check
         words = self.rule.pack.words
         for low, high in _search_ranges(spans, windows):
             for match in self.pattern.finditer(ctx.text, low, high, timeout=self.timeout):
                 start, end = match.span()
                 if start == end:
                     continue
-                if allowed is None:
-                    allowed = self.allowed_spans(ctx)
-                if any(a <= start and end <= b for a, b in allowed):
+                if self.is_allowed(ctx, start, end, allowed):
                     continue
                 if any(ctx.inside(region, start, end) for region in self.skip_inside):
                     continue
