@@ -6,16 +6,14 @@ from __future__ import annotations
 
 import bisect
 import difflib
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import suppress
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
 import regex
 
+from reportlint.atomicfile import write_atomically
 from reportlint.diagnostics import Diagnostic, Edit, Fix
 from reportlint.document import Document
 from reportlint.reading import decode_bytes, encode_text
@@ -164,20 +162,9 @@ def write_fixed(path: str, original: Document, result: FixResult) -> None:
 
 
 def _atomic_write(target: Path, payload: bytes) -> None:
-    # Write next to the target so the rename stays on one file system, keep the
-    # file's permission bits, and never leave a half-written report behind.
-    directory = target.resolve().parent
-    mode = target.stat().st_mode & 0o7777
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    # Keep the file's permission bits, and never leave a half-written report behind.
+    resolved = target.resolve()
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(payload)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, target.resolve())
+        write_atomically(resolved, payload, mode=resolved.stat().st_mode & 0o7777, durable=True)
     except OSError as exc:
-        with suppress(OSError):
-            os.unlink(temporary)
         raise FixWriteError(str(target), f"无法写回修正：{exc.strerror or exc}") from None
-

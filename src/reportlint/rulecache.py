@@ -25,11 +25,11 @@ import contextlib
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from reportlint import __version__
+from reportlint.atomicfile import write_atomically
 
 try:  # the BLAKE2 module alone: importing hashlib also loads OpenSSL, a few ms at start-up
     from _blake2 import blake2b
@@ -132,21 +132,11 @@ def _read(path: Path) -> list[Pack] | None:
 
 
 def _write(folder: Path, path: Path, packs: list[Pack]) -> None:
-    temporary = None
     try:
-        data = pickle.dumps(packs, protocol=pickle.HIGHEST_PROTOCOL)
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".rules-", suffix=".tmp")
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, path)
-        temporary = None
+        write_atomically(path, pickle.dumps(packs, protocol=pickle.HIGHEST_PROTOCOL))
         _prune(folder)
     except Exception:  # a cache that cannot be written is only a slower next start
         pass
-    finally:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
 
 
 def _prune(folder: Path) -> None:
@@ -207,16 +197,5 @@ def write_cached(name: str, text: str) -> None:
     folder = _ready_dir()
     if folder is None:
         return
-    temporary = None
-    try:
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".derived-", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, folder / name)
-        temporary = None
-    except OSError:
-        pass
-    finally:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
+    with contextlib.suppress(OSError):
+        write_atomically(folder / name, text.encode("utf-8"))

@@ -16,15 +16,16 @@ compiling normally.  :class:`LazyPattern` compiles on first use through this cac
 from __future__ import annotations
 
 import atexit
-import contextlib
 import os
 import pickle
 import sys
-import tempfile
 import threading
+from pathlib import Path
 from typing import Any
 
 import regex
+
+from reportlint.atomicfile import write_atomically
 
 FORMAT = 2
 _lock = threading.Lock()
@@ -99,21 +100,11 @@ def save() -> None:
             return
         merged = {**_load(), **_read_record(path), **_new}
         _new.clear()
-    temporary = None
     try:
-        folder = os.path.dirname(path)
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-        handle_fd, temporary = tempfile.mkstemp(dir=folder, prefix=".regex-", suffix=".tmp")
-        with os.fdopen(handle_fd, "wb") as out:
-            pickle.dump(merged, out, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
-        temporary = None
-    except Exception:
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        write_atomically(Path(path), pickle.dumps(merged, protocol=pickle.HIGHEST_PROTOCOL))
+    except Exception:  # a cache that cannot be written is only a slower next start
         pass
-    finally:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
 
 
 class LazyPattern:
