@@ -187,7 +187,8 @@ def run_check(args: argparse.Namespace) -> int:
         return EXIT_ERROR if results.errors else (EXIT_FINDINGS if fixable else EXIT_CLEAN)
     if "-" in args.paths and options.fix:
         return EXIT_ERROR if results.errors else EXIT_CLEAN
-    results.rules = _rules_that_ran(results, options)
+    if args.format == "sarif":  # the only format that describes the rules themselves
+        results.rules = _rules_that_ran(results, options)
     report = format_statistics(results) if args.statistics else ALL_FORMATTERS[args.format](results)
     _emit(report, args.output)
     if results.errors:
