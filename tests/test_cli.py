@@ -182,6 +182,10 @@ def test_rules_and_explain(capsys: pytest.CaptureFixture[str]) -> None:
     assert "## 依据" in out and "## 错误示例" in out and "## 自动修正" in out
     code, _, err = run(capsys, "explain", "FZ999")
     assert code == 2 and "FZ999" in err
+    # reportlint's own findings have explanations too.
+    for internal in ("RL001", "rl002", "RL101"):
+        code, out, _ = run(capsys, "explain", internal)
+        assert code == 0 and out.startswith(internal.upper() + " ") and "## 检查什么" in out
 
 
 def test_samples_exit_with_findings(capsys: pytest.CaptureFixture[str]) -> None:

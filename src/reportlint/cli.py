@@ -20,7 +20,7 @@ from reportlint.diagnostics import Diagnostic
 from reportlint.engine import RuleSet, load_ruleset
 from reportlint.formatters import FORMATTERS, Results, format_statistics
 from reportlint.reading import InputError
-from reportlint.rule_docs import explain_text
+from reportlint.rule_docs import INTERNAL_EXPLANATIONS, explain_text
 from reportlint.rules import SEVERITIES, Rule, RuleError
 from reportlint.runner import RunOptions, find_cross_report_duplicates, lint_paths, rules_for
 
@@ -249,7 +249,11 @@ def run_rules(args: argparse.Namespace) -> int:
 
 
 def run_explain(args: argparse.Namespace) -> int:
-    rule = _ruleset(args).by_code(args.code.upper())
+    code = args.code.upper()
+    if code in INTERNAL_EXPLANATIONS:
+        sys.stdout.write(INTERNAL_EXPLANATIONS[code])
+        return EXIT_CLEAN
+    rule = _ruleset(args).by_code(code)
     if rule is None:
         print(f"reportlint: 没有规则 {args.code}（用 reportlint rules 查看全部规则）", file=sys.stderr)
         return EXIT_ERROR

@@ -47,6 +47,7 @@ import regex
 from reportlint.diagnostics import Diagnostic, Severity
 from reportlint.document import Document
 from reportlint.reading import InputError
+from reportlint.rule_docs import DUPLICATE_BASIS
 
 __all__ = [
     "BASIS",
@@ -63,10 +64,7 @@ __all__ = [
 CODE = "RL101"
 NAME = "cross-report-duplicate"
 CATEGORY = "duplicate"
-BASIS = (
-    "《法治政府建设与责任落实督察工作规定》要求年度报告写明本地区本部门推进法治政府建设的主要举措和成效等情况；"
-    "照搬其他单位或往年报告的文字，反映不了本单位当年的实际工作"
-)
+BASIS = DUPLICATE_BASIS
 
 DEFAULT_THRESHOLD = 0.8
 DEFAULT_MIN_CHARS = 40
