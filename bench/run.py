@@ -222,6 +222,38 @@ def warm_lint(rounds: int) -> dict[str, float]:
     }
 
 
+def print_rule_times(rounds: int) -> None:
+    """Each rule's median warm time on the 10k-character report (what a rule costs every user)."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from reportlint.config import Config
+    from reportlint.context import LintContext
+    from reportlint.document import Document
+    from reportlint.engine import effective_profile, literal_scanner, load_ruleset
+
+    config = Config()
+    rules = load_ruleset(config).select(config, "report.txt")
+    sources = [p.read_text(encoding="utf-8") for p in sorted(FIXTURES.glob("*.txt"))]
+    joined = "\n\n".join(Document.from_text(text).text for text in sources)
+    doc = Document.from_text(joined[: joined.rfind("\n", 0, 10_000)], path="long-report.txt")
+    scanner = literal_scanner(rules)
+    times: dict[str, list[float]] = {rule.code: [] for rule in rules}
+    for round_ in range(rounds + 3):
+        ctx = LintContext(doc, scanner=scanner)
+        ctx.profile = effective_profile(ctx, config, [rules[0].pack])
+        ctx.outline  # noqa: B018 - built before the clock starts: shared by all rules
+        ctx.literals.any_in(frozenset(scanner.literals))  # the one literal pass, shared too
+        for rule in rules:
+            start = time.perf_counter()
+            list(rule.check.run(ctx))
+            if round_ >= 3:
+                times[rule.code].append(time.perf_counter() - start)
+    medians = sorted(((statistics.median(v) * 1e3, code) for code, v in times.items()), reverse=True)
+    print(f"warm time per rule on a {len(doc.text):,}-character report (median of {rounds} rounds, ms):")
+    for ms, code in medians:
+        print(f"  {code}  {ms:6.3f}")
+    print(f"  total {sum(ms for ms, _ in medians):6.3f}")
+
+
 # -- peers ----------------------------------------------------------------------------------
 
 
@@ -419,7 +451,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--install-peers", action="store_true", help="npm install the peers into bench/.node first")
     parser.add_argument("--no-hyperfine", action="store_true", help="time with the Python loop")
     parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
+    parser.add_argument(
+        "--rule-times", action="store_true", help="only print each rule's warm time on the 10k-character report"
+    )
     args = parser.parse_args(argv)
+    if args.rule_times:
+        print_rule_times(args.warm_rounds)
+        return 0
 
     if args.install_peers:
         install_peers()

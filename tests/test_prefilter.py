@@ -10,8 +10,18 @@ import regex
 
 from conftest import REPORTS
 from reportlint.checks.citation import ITEM_RUN, item_runs
-from reportlint.engine import load_ruleset
-from reportlint.prefilter import LiteralIndex, analyse_pattern, pattern_reach, required_literals
+from reportlint.checks.text import _leftmost
+from reportlint.context import LintContext, Span
+from reportlint.document import Document
+from reportlint.engine import literal_scanner, load_ruleset
+from reportlint.prefilter import (
+    LiteralIndex,
+    LiteralScanner,
+    _char_class,
+    analyse_pattern,
+    pattern_reach,
+    required_literals,
+)
 
 
 @pytest.mark.parametrize(
@@ -49,7 +59,9 @@ def test_no_literals_claimed(pattern: str) -> None:
 def _rule_patterns() -> list[tuple[str, str]]:
     found = []
     for rule in load_ruleset().rules:
-        for name in ("pattern", "allow", "unless", "unless_before", "contains"):
+        for index, search in enumerate(getattr(rule.check, "searches", ())):
+            found.append((f"{rule.code}.pattern[{index}]", search.pattern.pattern))
+        for name in ("allow", "unless", "unless_before", "contains"):
             pattern = getattr(rule.check, name, None)
             if pattern is not None and hasattr(pattern, "pattern"):
                 found.append((f"{rule.code}.{name}", pattern.pattern))
@@ -134,7 +146,26 @@ def test_enumerators_equal_the_lookbehind_search() -> None:
     from reportlint.outline import _ENUMERATOR, find_enumerators
 
     rng = random.Random(8)
-    alphabet = ["一", "二", "十", "三", "九", "是", "要", "，", "。", "；", "）", "”", "\n", " ", "\u3000", "\t", "学", "x"]
+    alphabet = [
+        "一",
+        "二",
+        "十",
+        "三",
+        "九",
+        "是",
+        "要",
+        "，",
+        "。",
+        "；",
+        "）",
+        "”",
+        "\n",
+        " ",
+        "\u3000",
+        "\t",
+        "学",
+        "x",
+    ]
     for _ in range(6000):
         doc = Document.from_text("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))))
         expected = [(m.start(), m.end()) for m in _ENUMERATOR.finditer(doc.text)]
@@ -169,7 +200,6 @@ def test_line_windows_equal_full_search_on_random_text() -> None:
                 assert [s for s in found if s[0] != s[1]] == [s for s in full if s[0] != s[1]], (pattern, text)
 
 
-
 def test_allow_lists_searched_by_line_decide_like_a_whole_text_search() -> None:
     from reportlint.context import LintContext
     from reportlint.document import Document
@@ -182,7 +212,74 @@ def test_allow_lists_searched_by_line_decide_like_a_whole_text_search() -> None:
             check = rule.check
             whole = [m.span() for m in check.allow.finditer(ctx.text)]
             cache: dict[int, list[tuple[int, int]]] = {}
-            for match in check.pattern.finditer(ctx.text):
+            for match in (m for search in check.searches for m in search.pattern.finditer(ctx.text)):
                 start, end = match.span()
                 expected = any(a <= start and end <= b for a, b in whole)
                 assert check.is_allowed(ctx, start, end, cache) == expected, (rule.code, text[:40])
+
+
+def test_scanner_index_answers_like_one_search_per_literal() -> None:
+    """The Aho–Corasick scanner (one pass for all literals) gives the same presence tests
+    and windows as searching for each literal on its own."""
+    rng = random.Random(11)
+    literals = [frozenset({"法制", "法治"}), frozenset({"宣传", "宣传日", "传日"}), frozenset({"中全会", "届"})]
+    scanner = LiteralScanner(literal for group in literals for literal in group)
+    alphabet = ["法", "制", "治", "宣", "传", "日", "中全会", "届", "\n", " ", "x"]
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 90)))
+        plain, scanned = LiteralIndex(text), LiteralIndex(text, scanner)
+        for group in literals:
+            assert scanned.any_in(group) == plain.any_in(group), text
+            for reach in (0, 3):
+                assert scanned.windows(group, reach) == plain.windows(group, reach), text
+            assert scanned.line_windows(group) == plain.line_windows(group), text
+
+
+def test_shipped_rules_lint_the_same_with_and_without_the_scanner() -> None:
+    rules = load_ruleset().rules
+    scanner = literal_scanner(rules)
+    for text in _texts():
+        doc = Document.from_text(text)
+        with_scanner, without = LintContext(doc, scanner=scanner), LintContext(doc)
+        for rule in rules:
+            found = [(f.start, f.end, f.values) for f in rule.check.run(with_scanner)]
+            assert found == [(f.start, f.end, f.values) for f in rule.check.run(without)], rule.code
+
+
+def test_character_class_of_literals_matches_exactly_them() -> None:
+    rng = random.Random(12)
+    pool = [chr(c) for c in (*range(0x09, 0x0E), *range(0x20, 0x80), 0xA0, 0x3000, 0x3001, 0x300A, 0x300B, 0x4E00)]
+    for _ in range(300):
+        chosen = frozenset(rng.sample(pool, rng.randint(1, 40)))
+        pattern = _char_class(chosen)
+        assert {c for c in pool if pattern.fullmatch(c)} == chosen
+
+
+def _as_alternation(patterns: list[str]) -> str:
+    """One alternation of ``patterns``; a leading global flag group becomes a scoped one."""
+    scoped = []
+    for pattern in patterns:
+        flags = regex.match(r"\(\?([a-z]+)\)", pattern)
+        scoped.append(f"(?{flags.group(1)}:{pattern[flags.end() :]})" if flags else f"(?:{pattern})")
+    return "|".join(scoped)
+
+
+@pytest.mark.parametrize("code", [r.code for r in load_ruleset().rules if len(getattr(r.check, "searches", ())) > 1])
+def test_pattern_lists_find_what_their_alternation_finds(code: str) -> None:
+    """A rule's list of patterns is searched pattern by pattern (each with its own
+    prefilter) and merged; the result is what one alternation of them finds."""
+    rule = load_ruleset().by_code(code)
+    assert rule is not None
+    alternation = regex.compile(_as_alternation([search.pattern.pattern for search in rule.check.searches]))
+    rng = random.Random(13)
+    # Pieces of the rule's examples, one to eight characters long, and whitespace.
+    examples = [example.text.replace("«", "").replace("»", "") for example in (*rule.bad, *rule.good)]
+    pieces = sorted({text[i : i + n] for text in examples for n in (1, 2, 4, 8) for i in range(0, len(text), n)})
+    pieces += ["\n", " ", "\t", "\u3000"]
+    texts = _texts() + ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 60))) for _ in range(3000)]
+    scanner = literal_scanner([rule])
+    for text in texts:
+        doc = Document.from_text(text)
+        ctx = LintContext(doc, scanner=scanner)
+        merged = [m.span() for m in _leftmost(rule.check.searches, ctx, [Span(0, len(doc.text))])]
+        assert merged == [m.span() for m in alternation.finditer(doc.text) if m.end() > m.start()], repr(text)

@@ -352,7 +352,9 @@ def check_fix_converges(text: str, path: str = "report.txt", unsafe: bool = Fals
     )
     assert result.document.text == current
     assert (result.document.encoding, result.document.bom, result.document.newline) == (
-        start.encoding, start.bom, start.newline
+        start.encoding,
+        start.bom,
+        start.newline,
     )
     assert _snapshot(result.diagnostics) == _snapshot(_lint_normalised(current, path))
     assert result.fixed >= len(seen) - 1
@@ -433,7 +435,9 @@ def check_read_path(data: bytes, suffix: str, stem: str = "report") -> Document 
     assert doc.path == path
     # No amplification: a small file must not expand into a huge text (memory exhaustion).
     content = _content_size(data)
-    assert len(doc.text) <= 10 * content + 2_000, f"{len(data)} bytes ({content} unpacked) gave {len(doc.text)} characters"
+    assert len(doc.text) <= 10 * content + 2_000, (
+        f"{len(data)} bytes ({content} unpacked) gave {len(doc.text)} characters"
+    )
     check_document_lint(doc)
     return doc
 
@@ -552,7 +556,9 @@ def make_docx(
         text, num_id, ilvl = (item, None, None) if isinstance(item, str) else item
         properties = ""
         if num_id is not None:
-            properties = f'<w:pPr><w:numPr><w:ilvl w:val="{_attr(ilvl)}"/><w:numId w:val="{_attr(num_id)}"/></w:numPr></w:pPr>'
+            properties = (
+                f'<w:pPr><w:numPr><w:ilvl w:val="{_attr(ilvl)}"/><w:numId w:val="{_attr(num_id)}"/></w:numPr></w:pPr>'
+            )
         body.append(f'<w:p>{properties}<w:r><w:t xml:space="preserve">{_xml_text(text)}</w:t></w:r></w:p>')
     if tables and paragraphs:
         cell = f"<w:tc><w:p><w:r><w:t>{_xml_text(str(paragraphs[0]))}</w:t></w:r></w:p></w:tc>"
@@ -573,13 +579,16 @@ def make_docx(
                 )
                 parts.append(f'<w:abstractNum w:abstractNumId="{index}">{lvls}</w:abstractNum>')
             parts += [f'<w:num w:numId="{i + 1}"><w:abstractNumId w:val="{i}"/></w:num>' for i in range(len(numbering))]
-            archive.writestr("word/numbering.xml", f'{_XML_HEAD}<w:numbering xmlns:w="{_W}">{"".join(parts)}</w:numbering>')
+            archive.writestr(
+                "word/numbering.xml", f'{_XML_HEAD}<w:numbering xmlns:w="{_W}">{"".join(parts)}</w:numbering>'
+            )
             archive.writestr("word/_rels/document.xml.rels", _DOCUMENT_RELS)
     return buffer.getvalue()
 
 
 def make_pdf(lines: Sequence[str]) -> bytes:
     """A minimal valid one-page .pdf showing ``lines`` (Latin-1 only, Helvetica)."""
+
     def escape(line: str) -> str:
         latin = line.encode("latin-1", "replace").decode("latin-1")
         return latin.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)").replace("\r", " ").replace("\n", " ")
@@ -623,9 +632,13 @@ _NUMBER_FORMATS = sorted(
 numbering_levels = st.lists(
     st.tuples(
         st.one_of(st.sampled_from("0123"), st.sampled_from(["8", "9", "-1", "x", "", "10"])),
-        st.one_of(st.integers(-3, 30), st.sampled_from([99, 100, 101, 999, 1000, 4000, 9999, 10000, 10**5, 10**6, 10**7])),
+        st.one_of(
+            st.integers(-3, 30), st.sampled_from([99, 100, 101, 999, 1000, 4000, 9999, 10000, 10**5, 10**6, 10**7])
+        ),
         st.one_of(st.sampled_from(_NUMBER_FORMATS), st.sampled_from(["upperLetter", "lowerLetter", "upperRoman"])),
-        st.sampled_from(["%1、", "（%1）", "%1.", "%1.%2", "%1.%2.%3", "%9", "%0", "%", "第%1章", "", "%1%1%1", "\uf0b7"]),
+        st.sampled_from(
+            ["%1、", "（%1）", "%1.", "%1.%2", "%1.%2.%3", "%9", "%0", "%", "第%1章", "", "%1%1%1", "\uf0b7"]
+        ),
     ),
     min_size=1,
     max_size=4,
@@ -638,7 +651,9 @@ numbered_paragraphs = st.lists(
     max_size=12,
 )
 numbered_docx = st.builds(make_docx, numbered_paragraphs, st.booleans(), st.lists(numbering_levels, max_size=2))
-_paragraph_lists = st.lists(st.one_of(st.sampled_from(REPORT_LINES), st.sampled_from(WORDS), st.text(max_size=20)), max_size=8)
+_paragraph_lists = st.lists(
+    st.one_of(st.sampled_from(REPORT_LINES), st.sampled_from(WORDS), st.text(max_size=20)), max_size=8
+)
 # Real documents from the fixtures (when present) as seeds for corruption.
 _SEEDS = sorted((ROOT / "fixtures").glob("**/*.pdf")) + sorted((ROOT / "fixtures").glob("**/*.docx"))
 _seed_files = [st.sampled_from([path.read_bytes() for path in _SEEDS])] if _SEEDS else []
@@ -730,7 +745,18 @@ def test_encoding_round_trip(case: tuple[str, str, bool, str]) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "\ufeff", "\n", "\r\n", "\r", "\ufeff\ufeff一、", "𠀀\r\n𠀀", "\ud800", "一、\r（一）\r\n1.\n（1）", "中\u0301" * 3],
+    [
+        "",
+        "\ufeff",
+        "\n",
+        "\r\n",
+        "\r",
+        "\ufeff\ufeff一、",
+        "𠀀\r\n𠀀",
+        "\ud800",
+        "一、\r（一）\r\n1.\n（1）",
+        "中\u0301" * 3,
+    ],
 )
 def test_edge_texts(text: str) -> None:
     check_lint(text)
@@ -827,10 +853,6 @@ REGRESSION_FILES = sorted(p for p in REGRESSIONS.glob("*") if p.is_file() and p.
 # strict: once the bug is fixed the replay passes, the xfail turns into a failure, and the
 # entry must be removed here.
 OPEN_BUGS = {
-    "fix-relint-fz112-indented-line-above-is-stray.txt": (
-        "FZ112 exempts a line's leading spaces when the line above is indented text (Markdown list continuation);"
-        " when that line's own indentation is stray and fixed, the next run flags the line below"
-    ),
     "fix-relint-unsafe-fz111-joined-line-hides-heading.txt": (
         "outline drops a bare '1.' heading after a broken line of 40+ characters; FZ111's (unsafe) fix joins a"
         " 38-character line into a longer one, so the next run sees '1.贡' as a continuation and flags a new break"
@@ -839,7 +861,6 @@ OPEN_BUGS = {
 # The same bugs as failure messages, so generated examples that hit them again are not
 # reported as new (the regression inputs above keep them visible).
 OPEN_BUG_MESSAGES = [
-    regex.compile(r"^fixing FZ112 left"),
     regex.compile(r"^fixing FZ111 left"),
 ]
 

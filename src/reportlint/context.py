@@ -12,7 +12,7 @@ import regex
 
 from reportlint.document import Document
 from reportlint.outline import Outline, Section, build_outline
-from reportlint.prefilter import LiteralIndex
+from reportlint.prefilter import LiteralIndex, LiteralScanner
 from reportlint.rules import Pack, Part, Scope
 from reportlint.rxcache import LazyPattern
 from reportlint.segmentation import boundaries
@@ -39,6 +39,8 @@ class Span:
 class LintContext:
     doc: Document
     profile: dict[str, Any] = field(default_factory=dict)
+    # The rule set's literals in one automaton (the engine passes it; None: one search each)
+    scanner: LiteralScanner | None = None
     _line_cuts: dict[int, frozenset[int]] = field(default_factory=dict, repr=False)
     _spans: dict[tuple[Scope, int], list[Span]] = field(default_factory=dict, repr=False)
     _sections: dict[tuple[str, int, int | None], list[Section]] = field(default_factory=dict, repr=False)
@@ -54,7 +56,7 @@ class LintContext:
     @cached_property
     def literals(self) -> LiteralIndex:
         """Memoised ``literal in text`` tests (rules skip documents lacking their literals)."""
-        return LiteralIndex(self.text)
+        return LiteralIndex(self.text, self.scanner)
 
     # -- the report year -------------------------------------------------------------------
     @cached_property

@@ -14,6 +14,7 @@ from reportlint.config import Config
 from reportlint.context import LintContext
 from reportlint.diagnostics import Diagnostic, Fix, Severity
 from reportlint.document import Document
+from reportlint.prefilter import LiteralScanner
 from reportlint.resources import builtin_rules_dir
 from reportlint.rulecache import load_packs_cached
 from reportlint.rules import Pack, Rule
@@ -119,10 +120,32 @@ def _timeout_diagnostic(rule: Rule, doc: Document) -> Diagnostic:
     )
 
 
+_SCANNERS: dict[tuple[int, ...], tuple[tuple[Rule, ...], LiteralScanner]] = {}
+
+
+def literal_scanner(rules: Sequence[Rule]) -> LiteralScanner:
+    """One automaton over the prefilter literals of ``rules``, built once per rule list."""
+    key = tuple(map(id, rules))
+    entry = _SCANNERS.get(key)
+    if entry is None:
+        literals = [
+            literal
+            for rule in rules
+            if hasattr(rule.check, "literal_sets")
+            for literal_set in rule.check.literal_sets()
+            for literal in literal_set
+        ]
+        if len(_SCANNERS) >= 32:
+            _SCANNERS.clear()
+        # The rules are kept with their scanner so that their ids cannot be reused.
+        entry = _SCANNERS[key] = (tuple(rules), LiteralScanner(literals))
+    return entry[1]
+
+
 def lint_document(doc: Document, rules: Sequence[Rule], config: Config | None = None) -> list[Diagnostic]:
     """Run ``rules`` over ``doc``; diagnostics sorted by position, duplicates dropped."""
     config = config or Config()
-    ctx = LintContext(doc)
+    ctx = LintContext(doc, scanner=literal_scanner(rules))
     ctx.profile = effective_profile(ctx, config, list({id(r.pack): r.pack for r in rules}.values()))
     year = ctx.report_year
     common = {
@@ -132,6 +155,7 @@ def lint_document(doc: Document, rules: Sequence[Rule], config: Config | None = 
     }
     seen: set[tuple[str, int, int]] = set()
     diagnostics = []
+    overrides = config.severity
     for rule in rules:
         try:
             findings = list(rule.check.run(ctx))
@@ -139,23 +163,28 @@ def lint_document(doc: Document, rules: Sequence[Rule], config: Config | None = 
             # A pathological pattern must not hang or crash a batch: report it and go on.
             diagnostics.append(_timeout_diagnostic(rule, doc))
             continue
+        if not findings:
+            continue
+        code = rule.code
+        override = overrides.get(code)
+        rule_severity = Severity.parse(override) if override else rule.severity
         for finding in findings:
-            key = (rule.code, finding.start, finding.end)
+            key = (code, finding.start, finding.end)
             if key in seen:
                 continue
             seen.add(key)
             values = {**common, **finding.values}
-            severity = config.severity.get(rule.code) or finding.severity or rule.severity.label
+            severity = rule_severity if override or not finding.severity else Severity.parse(finding.severity)
             fix = None
             if finding.edits:
                 title = render(rule.fix_title, values) if rule.fix_title else "自动修正"
                 fix = Fix(title, finding.edits, safe=rule.fix_safe)
             diagnostics.append(
                 Diagnostic(
-                    code=rule.code,
+                    code=code,
                     name=rule.name,
                     category=rule.category,
-                    severity=Severity.parse(severity),
+                    severity=severity,
                     message=render(rule.message, values),
                     start=finding.start,
                     end=finding.end,

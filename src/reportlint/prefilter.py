@@ -39,6 +39,9 @@ MAX_WIDE_CLASS = 128  # largest character class kept as a requirement of single 
 MAX_REQUIRED = 64  # largest requirement kept (each is one ``in`` test per document)
 SELECTIVE_LENGTH = 4  # strings this long are rare enough in a report
 MAX_OCCURRENCES = 16  # more occurrences than this: search the whole text instead of windows
+# Occurrences in one line share its window, so line windows tolerate more of them; the
+# lines found must still cover at most half the text.
+MAX_LINE_OCCURRENCES = 128
 MAX_WINDOW_LITERALS = 12  # more literals than this: finding them all costs more than it saves
 WINDOW_MARGIN = 2  # extra characters around each window (anchors look one character beyond)
 
@@ -428,20 +431,87 @@ def _single_chars(literals: frozenset[str]) -> bool:
 
 @lru_cache(maxsize=256)
 def _char_class(literals: frozenset[str]) -> regex.Pattern[str]:
-    return regex.compile("[" + "".join(regex.escape(c, special_only=False) for c in sorted(literals)) + "]")
+    """One character class of ``literals``, written as ranges: the matcher tests a range
+    in one step but a long list of single characters one by one ([a-z] is some twenty
+    times faster than [abc…z])."""
+    codes = sorted(ord(c) for c in literals)
+    ranges: list[list[int]] = []
+    for code in codes:
+        if ranges and code == ranges[-1][1] + 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    parts = (f"\\U{low:08x}" if low == high else f"\\U{low:08x}-\\U{high:08x}" for low, high in ranges)
+    return regex.compile("[" + "".join(parts) + "]")
+
+
+class LiteralScanner:
+    """The multi-character literals of a rule set in one Aho–Corasick automaton
+    (pyahocorasick): one pass over a document finds every occurrence of all of them,
+    instead of one substring search per literal and rule."""
+
+    def __init__(self, literals: Iterable[str]) -> None:
+        self.literals = frozenset(literal for literal in literals if len(literal) > 1)
+        self._automaton = _automaton(self.literals) if self.literals else None
+
+    def occurrences(self, text: str) -> dict[str, list[int]]:
+        """Start offsets of each literal found in ``text`` (overlapping ones included),
+        ascending; literals that do not occur are absent."""
+        found: dict[str, list[int]] = {}
+        if self._automaton is None:
+            return found
+        for end, literal in self._automaton.iter(text):
+            starts = found.get(literal)
+            if starts is None:
+                found[literal] = [end - len(literal) + 1]
+            else:
+                starts.append(end - len(literal) + 1)
+        return found
+
+
+def _automaton(literals: frozenset[str]) -> object | None:
+    try:
+        import ahocorasick
+    except ImportError:  # a platform without the wheel: each literal is searched on its own
+        return None
+    automaton = ahocorasick.Automaton()
+    for literal in sorted(literals):
+        automaton.add_word(literal, literal)
+    automaton.make_automaton()
+    return automaton
 
 
 class LiteralIndex:
     """Memoised ``literal in text`` for one document, and the windows of text around
-    the literals' occurrences where a pattern can match."""
+    the literals' occurrences where a pattern can match.  With a :class:`LiteralScanner`
+    its literals are all found in one pass, the first time one of them is asked for."""
 
-    __slots__ = ("_classes", "_seen", "_windows", "text")
+    __slots__ = ("_classes", "_found", "_scanner", "_seen", "_windows", "text")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, scanner: LiteralScanner | None = None) -> None:
         self.text = text
+        self._scanner = scanner if scanner is not None and scanner._automaton is not None else None
+        self._found: dict[str, list[int]] | None = None
         self._seen: dict[str, bool] = {}
         self._classes: dict[frozenset[str], bool] = {}
         self._windows: dict[tuple[frozenset[str], int], list[tuple[int, int]] | None] = {}
+
+    def _scanned(self, literal: str) -> list[int] | None:
+        """The literal's start offsets if the scanner knows it (empty: absent), else None."""
+        scanner = self._scanner
+        if scanner is None or literal not in scanner.literals:
+            return None
+        found = self._found
+        if found is None:
+            found = self._found = scanner.occurrences(self.text)
+        return found.get(literal, [])
+
+    def contains(self, literal: str) -> bool:
+        seen = self._seen.get(literal)
+        if seen is None:
+            scanned = self._scanned(literal)
+            seen = self._seen[literal] = bool(scanned) if scanned is not None else literal in self.text
+        return seen
 
     def line_windows(self, literals: frozenset[str]) -> list[tuple[int, int]] | None:
         """Like :meth:`windows`, for a pattern whose matches and context never cross a line
@@ -475,35 +545,45 @@ class LiteralIndex:
         text = self.text
         size = len(text)
         margin = reach + WINDOW_MARGIN
+        limit = MAX_LINE_OCCURRENCES if lines else MAX_OCCURRENCES
         if 4 * margin >= size:
             return None
         starts: list[tuple[int, int]] = []
         if len(literals) > MAX_CHARS_BY_IN and _single_chars(literals):
             for found in _char_class(literals).finditer(text):
                 starts.append(found.span())
-                if len(starts) > MAX_OCCURRENCES:
+                if len(starts) > limit:
                     return None
         else:
             present = [literal for literal in literals if self._seen.get(literal, True)]
             if len(present) > MAX_WINDOW_LITERALS:
                 return None
+            scanned = [self._scanned(literal) for literal in present]
             total = 0
-            for literal in present:
-                total += text.count(literal)  # (non-overlapping: a lower bound, enough to give up early)
-                if total > MAX_OCCURRENCES:
+            for literal, positions in zip(present, scanned, strict=True):
+                # (count() is non-overlapping: a lower bound, enough to give up early)
+                total += len(positions) if positions is not None else text.count(literal)
+                if total > limit:
                     return None
             find = text.find
-            for literal in present:
+            for literal, positions in zip(present, scanned, strict=True):
+                if positions is not None:
+                    starts.extend((at, at + len(literal)) for at in positions)
+                    if len(starts) > limit:
+                        return None
+                    continue
                 at = find(literal)
                 while at != -1:
                     starts.append((at, at + len(literal)))
-                    if len(starts) > MAX_OCCURRENCES:
+                    if len(starts) > limit:
                         return None
                     at = find(literal, at + 1)
         starts.sort()
         merged: list[tuple[int, int]] = []
         for begin, end in starts:
             if lines:
+                if merged and begin < merged[-1][1]:
+                    continue  # in the line the last window already holds
                 begin = text.rfind("\n", 0, begin) + 1
                 after = text.find("\n", end)
                 end = size if after == -1 else after + 1
@@ -524,11 +604,5 @@ class LiteralIndex:
             if found is None:
                 found = self._classes[literals] = _char_class(literals).search(self.text) is not None
             return found
-        seen = self._seen
-        for literal in literals:
-            found = seen.get(literal)
-            if found is None:
-                found = seen[literal] = literal in self.text
-            if found:
-                return True
-        return False
+        contains = self.contains
+        return any(contains(literal) for literal in literals)

@@ -270,19 +270,19 @@ class Expr(Check):
                 raise self.fail("when", f"unknown {kind} '{name}' (known: {', '.join(sorted(known))})")
         self.at = params.get("at", "scope" if self.rule.scope.is_section else "title")
 
-    def evaluate(self, ctx: LintContext, span: Span | None) -> Any:
-        scope = Scope(ctx, self.rule.pack, span)
-        variables = {"report_year": ctx.report_year, "kind": ctx.profile.get("kind")}
-        return evaluate(self.program, _functions(scope), variables)
-
     def run(self, ctx: LintContext) -> Iterator[Finding]:
         spans = ctx.spans(self.rule.scope, self.rule.pack)
         if self.rule.scope.is_section:
             targets: list[Span | None] = list(spans)
         else:
             targets = [spans[0] if spans else None]
+        # One set of functions for all targets: they read the scope, which moves from span to span.
+        scope = Scope(ctx, self.rule.pack, None)
+        functions = _functions(scope)
+        variables = {"report_year": ctx.report_year, "kind": ctx.profile.get("kind")}
         for span in targets:
-            if not self.evaluate(ctx, span):
+            scope.span = span
+            if not evaluate(self.program, functions, variables):
                 continue
             start, end = report_location(ctx, [span] if span else [], self.at)
             values: dict[str, Any] = {"kind": ctx.profile.get("kind", "")}  # FZ705's message names it

@@ -25,34 +25,94 @@ def literal_alternation(terms: list[str]) -> str:
     return "|".join(regex.escape(t) for t in sorted(set(terms), key=len, reverse=True))
 
 
-class MatcherMixin(Check):
-    """Shared matching: ``pattern``/``terms``, ``allow`` list, ``skip_inside``, ``word``.
-
-    ``literals`` (see :mod:`reportlint.prefilter`): strings one of which every match
-    contains; a document holding none of them is skipped without running the pattern."""
+@dataclass(eq=False)
+class Search:
+    """One pattern and what the prefilter knows of it: ``literals``, strings one of which
+    every match contains (a document holding none of them is skipped without running the
+    pattern); ``reach``, the most characters a match inspects (search windows around the
+    literals); ``line_local``, matches never cross a line break (search the lines with
+    literals).  See :mod:`reportlint.prefilter`."""
 
     pattern: LazyPattern
-    allow: LazyPattern | None
     literals: frozenset[str] | None = None
-    reach: int | None = None  # most characters a match inspects (for searching windows)
-    line_local: bool = False  # matches never cross a line break (search the lines with literals)
+    reach: int | None = None
+    line_local: bool = False
     # A list of plain terms cannot backtrack catastrophically: it runs without the timeout,
     # which costs the matcher its fast string search.
     timeout: float | None = REGEX_TIMEOUT
+
+    def finditer(self, ctx: LintContext, spans: list[Span], start: int = 0) -> Iterator[regex.Match[str]]:
+        """The pattern's matches in ``spans`` (from ``start`` on), as a search of each span
+        would find them."""
+        literals = self.literals
+        windows = None
+        if literals is not None:
+            if not ctx.literals.any_in(literals):
+                return  # the pattern cannot match this document
+            if self.reach is not None:
+                windows = ctx.literals.windows(literals, self.reach)
+            elif self.line_local:
+                windows = ctx.literals.line_windows(literals)
+        for low, high in _search_ranges(spans, windows):
+            if high > start:
+                yield from self.pattern.finditer(ctx.text, max(low, start), high, timeout=self.timeout)
+
+
+def _leftmost(searches: list[Search], ctx: LintContext, spans: list[Span]) -> Iterator[regex.Match[str]]:
+    """The non-empty matches of several patterns as their alternation finds them: the
+    leftmost first, the earlier pattern on a tie, the search going on after each match
+    taken (a pattern whose next match overlaps it is searched again from there)."""
+
+    def stream(search: Search, start: int) -> Iterator[regex.Match[str]]:
+        return (m for m in search.finditer(ctx, spans, start) if m.end() > m.start())
+
+    streams = [stream(search, 0) for search in searches]
+    heads: list[regex.Match[str] | None] = [next(s, None) for s in streams]
+    taken_end = 0
+    while True:
+        best: regex.Match[str] | None = None
+        best_index = -1
+        for index, head in enumerate(heads):
+            if head is not None and head.start() < taken_end:
+                streams[index] = stream(searches[index], taken_end)
+                head = heads[index] = next(streams[index], None)
+            if head is not None and (best is None or head.start() < best.start()):
+                best, best_index = head, index
+        if best is None:
+            return
+        taken_end = best.end()
+        heads[best_index] = next(streams[best_index], None)
+        yield best
+
+
+class MatcherMixin(Check):
+    """Shared matching: ``pattern`` (one, or a list matched like their alternation but each
+    prefiltered on its own) or ``terms``, ``allow`` list, ``skip_inside``, ``word``."""
+
+    searches: list[Search]
+    allow: LazyPattern | None
+
+    @property
+    def pattern(self) -> LazyPattern:
+        """The (first) pattern."""
+        return self.searches[0].pattern
 
     def compile_matcher(self, params: dict[str, Any], terms_key: str = "terms") -> None:
         if "pattern" in params and terms_key in params:
             raise self.fail("pattern", f"give either 'pattern' or '{terms_key}', not both")
         if "pattern" in params:
-            self.pattern = compile_pattern(self.rule, "check.pattern", params["pattern"])
-            facts = analyse_pattern(params["pattern"])
-            self.literals, self.reach, self.line_local = facts.literals, facts.reach, facts.line_local
+            sources = params["pattern"] if isinstance(params["pattern"], list) else [params["pattern"]]
+            if not sources or not all(isinstance(source, str) for source in sources):
+                raise self.fail("pattern", "'pattern' is a string or a non-empty list of strings")
+            self.searches = []
+            for source in sources:
+                facts = analyse_pattern(source)
+                compiled = compile_pattern(self.rule, "check.pattern", source)
+                self.searches.append(Search(compiled, facts.literals, facts.reach, facts.line_local))
         elif params.get(terms_key):
             source = literal_alternation(params[terms_key])
-            self.pattern = LazyPattern(source)
             facts = terms_facts(params[terms_key], source)
-            self.literals, self.reach = facts.literals, facts.reach
-            self.timeout = None
+            self.searches = [Search(LazyPattern(source), facts.literals, facts.reach, timeout=None)]
         else:
             raise self.fail("kind", f"kind '{self.kind}' needs 'pattern' or '{terms_key}'")
         allow = params.get("allow", [])
@@ -65,6 +125,12 @@ class MatcherMixin(Check):
             if region not in ("book", "quote"):
                 raise self.fail("skip_inside", "skip_inside takes 'book' (《》) and/or 'quote' (“”)")
         self.word = bool(params.get("word", False))
+
+    def literal_sets(self) -> Iterator[frozenset[str]]:
+        """The prefilter literals of each pattern (for the rule set's literal scanner)."""
+        for search in getattr(self, "searches", ()):  # (a by_year requirement has none)
+            if search.literals is not None:
+                yield search.literals
 
     def allowed_spans(self, ctx: LintContext) -> list[tuple[int, int]]:
         if self.allow is None:
@@ -96,29 +162,23 @@ class MatcherMixin(Check):
         return any(a <= start and end <= b for a, b in allowed)
 
     def matches(self, ctx: LintContext, spans: list[Span]) -> Iterator[regex.Match[str]]:
-        literals = self.literals
-        windows = None
-        if literals is not None:
-            if not ctx.literals.any_in(literals):
-                return  # the pattern cannot match this document
-            if self.reach is not None:
-                windows = ctx.literals.windows(literals, self.reach)
-            elif self.line_local:
-                windows = ctx.literals.line_windows(literals)
+        if len(self.searches) == 1:
+            candidates = self.searches[0].finditer(ctx, spans)
+        else:
+            candidates = _leftmost(self.searches, ctx, spans)
         allowed: dict[int, list[tuple[int, int]]] = {}  # searched only once there is a match to check
         words = self.rule.pack.words
-        for low, high in _search_ranges(spans, windows):
-            for match in self.pattern.finditer(ctx.text, low, high, timeout=self.timeout):
-                start, end = match.span()
-                if start == end:
-                    continue
-                if self.is_allowed(ctx, start, end, allowed):
-                    continue
-                if any(ctx.inside(region, start, end) for region in self.skip_inside):
-                    continue
-                if self.word and not ctx.is_word(start, end, words):
-                    continue
-                yield match
+        for match in candidates:
+            start, end = match.span()
+            if start == end:
+                continue
+            if self.is_allowed(ctx, start, end, allowed):
+                continue
+            if any(ctx.inside(region, start, end) for region in self.skip_inside):
+                continue
+            if self.word and not ctx.is_word(start, end, words):
+                continue
+            yield match
 
 
 def _search_ranges(spans: list[Span], windows: list[tuple[int, int]] | None) -> Iterator[tuple[int, int]]:
@@ -258,7 +318,7 @@ class Forbid(MatcherMixin):
 
     kind = "forbid"
     params = {
-        "pattern": str,
+        "pattern": (str, list),
         "terms": list,
         "allow": list,
         "skip_inside": list,
@@ -282,10 +342,11 @@ class Forbid(MatcherMixin):
             else None
         )
         if self.template is not None:
-            try:
-                self.pattern.sub(self.template, "")
-            except (regex.error, IndexError) as exc:
-                raise self.fail("fix", f"bad fix template: {exc}") from None
+            for search in self.searches:
+                try:
+                    search.pattern.sub(self.template, "")
+                except (regex.error, IndexError) as exc:
+                    raise self.fail("fix", f"bad fix template: {exc}") from None
 
     def run(self, ctx: LintContext) -> Iterator[Finding]:
         spans = ctx.spans(self.rule.scope, self.rule.pack)
