@@ -33,15 +33,15 @@ How the outline is found (heuristics, tuned on real 2024 reports):
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, fields
 from functools import cache, cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 import regex
 
 from reportlint.document import Document
-from reportlint.lark_regex import FALLBACK, FlatGrammar, LiteToken, LiteTree
+from reportlint.lark_regex import FALLBACK, FlatGrammar, LiteToken, LiteTree, Template
 from reportlint.numerals import canonical_marker, cn_to_int
 from reportlint.resources import grammar_path
 from reportlint.rxcache import LazyPattern
@@ -120,6 +120,30 @@ class Paragraph:
     lines: tuple[int, ...]  # physical 1-based line numbers that make it up
 
 
+_Record = TypeVar("_Record")
+
+
+def _slot_builder(cls: type[_Record]) -> Callable[..., _Record]:
+    """A constructor for the frozen, slotted dataclass ``cls`` (no ``__post_init__``) that
+    fills the slots directly, taking the fields positionally or by name.  The generated
+    ``__init__`` of a frozen dataclass calls ``object.__setattr__`` once per field, which
+    made building the headings, paragraphs and enumerators of a report cost more than
+    finding them; the objects are the same as ``cls(...)`` gives (tested)."""
+    names = [item.name for item in fields(cls)]  # type: ignore[arg-type]
+    if hasattr(cls, "__post_init__"):
+        raise TypeError(f"{cls.__name__} has a __post_init__ that the builder would skip")
+    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
+    namespace.update({f"_set_{name}": cls.__dict__[name].__set__ for name in names})
+    body = "".join(f"    _set_{name}(self, {name})\n" for name in names)
+    exec(f"def build({', '.join(names)}):\n    self = _new(_cls)\n{body}    return self\n", namespace)
+    return namespace["build"]  # type: ignore[no-any-return]
+
+
+_new_heading = _slot_builder(Heading)
+_new_enumerator = _slot_builder(Enumerator)
+_new_paragraph = _slot_builder(Paragraph)
+
+
 @dataclass(eq=False)
 class Outline:
     title: str  # the report title (split title lines joined), "" if none found
@@ -158,6 +182,18 @@ class Outline:
 _CN_NUM = "(?:[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])"
 
 
+@cache
+def _cn_numerals() -> dict[str, int]:
+    """Every string ``_CN_NUM`` matches in full, with its value (checked in the tests)."""
+    units = "一二三四五六七八九"
+    texts = [*units, "十", *(unit + "十" for unit in units[1:]), *("十" + unit for unit in units)]
+    texts += [tens + "十" + unit for tens in units[1:] for unit in units]
+    return {text: cn_to_int(text) for text in texts}
+
+
+_CN_NUM_CHARS = frozenset("一二三四五六七八九十")
+
+
 def _circled_value(char: str) -> int:
     code = ord(char)
     if code <= 0x2473:
@@ -175,10 +211,18 @@ _PREFILTER = LazyPattern(
     r"[ \t\u3000\u00a0]*(?:[（(\u2460-\u2473\u3251-\u325f\u32b1-\u32bf]"
     r"|[一二三四五六七八九十]{1,3}[、.．，,]|[0-9０-９]{1,2}[、.．，,])"
 )
+# The first character of every line passing the prefilter (checked in the tests): most
+# lines are rejected on it without running the pattern.
+_PREFILTER_FIRST = frozenset(
+    _SPACE
+    + "（(一二三四五六七八九十0123456789０１２３４５６７８９"
+    + "".join(map(chr, [*range(0x2460, 0x2474), *range(0x3251, 0x3260), *range(0x32B1, 0x32C0)]))
+)
 _SENTENCE_END = LazyPattern(r"[。！？]")
 _TITLE_TRAILING = "。！？；，、：.!?;,:．" + _SPACE
 _MEANINGFUL = LazyPattern(r"[\p{L}\p{N}]")
-_LEADING_DIGIT = LazyPattern(r"[0-9０-９]")
+# A level-3 marker followed by one of these is a number ("1.5亿元"), not a marker.
+_DIGIT_CHARS = frozenset("0123456789０１２３４５６７８９")
 # "二、三季度", "一、二月份": a list of numerals, not a level-1 heading.
 _NUMERAL_LIST = LazyPattern(r"[一二三四五六七八九十]+[、，,季月]")
 
@@ -239,6 +283,76 @@ def _parse_marker_line(text: str) -> LiteTree | None:
     return tree if isinstance(tree, LiteTree) else None
 
 
+# A heading marker found on a line: level, ordinal, and its start and end in the line.
+_Marker = tuple[int, int, int, int]
+# What to read from the groups of a grammar leaf: level, number terminal, and the numbers
+# of the groups of the number and of the first and last marker tokens.
+_MarkerPlan = tuple[int, str, int, int, int]
+_NUMBER_TERMINALS = ("CN_NUM", "DIGITS", "CIRCLED")
+
+
+def _ordinal(kind: str, value: str) -> int:
+    if kind == "CN_NUM":
+        known = _cn_numerals().get(value)
+        return known if known is not None else cn_to_int(value)
+    if kind == "DIGITS":
+        return int(value)  # int() reads full-width digits too
+    return _circled_value(value)
+
+
+def _marker_of_tree(tree: LiteTree | None) -> _Marker | None:
+    """The marker in lark's tree for a line (the general path, for lines the compiled
+    grammar leaves to lark and leaves of a shape :func:`_marker_plan` does not expect)."""
+    if tree is None:
+        return None
+    marker_tree = tree.children[0]
+    assert isinstance(marker_tree, LiteTree)
+    tokens = [tok for tok in marker_tree.children if isinstance(tok, LiteToken)]
+    level = int(str(marker_tree.data)[-1])
+    number = next(tok for tok in tokens if tok.type in _NUMBER_TERMINALS)
+    marker_start = tokens[0].start_pos
+    marker_end = tokens[-1].end_pos
+    assert marker_start is not None and marker_end is not None
+    return level, _ordinal(number.type, number.value), marker_start, marker_end
+
+
+def _marker_plan(template: Template, groups: dict[str, int]) -> _MarkerPlan | None:
+    """What :func:`_marker_of_tree` would read from the tree a leaf builds, as group numbers,
+    so a line's marker is read from the match without building the tree.  None for a
+    template of another shape: lines ending at such a leaf take the general path (which
+    fails, if at all, only for the lines that reach it, as before)."""
+    try:
+        if template[0] != "tree" or template[2][0][0] != "tree":
+            return None
+        _, name, children = template[2][0]
+        tokens = [child for child in children if child[0] == "tok"]
+        number = next(token for token in tokens if token[2] in _NUMBER_TERMINALS)
+        return int(str(name)[-1]), number[2], groups[number[1]], groups[tokens[0][1]], groups[tokens[-1][1]]
+    except (TypeError, ValueError, IndexError, KeyError, StopIteration):
+        return None
+
+
+def _find_marker(text: str) -> _Marker | None:
+    """The heading marker that ``text`` (a line passing the prefilter) starts with."""
+    grammar = heading_grammar()
+    if grammar is not None:
+        found = grammar.compiled.match(text)
+        if found is None:
+            return None
+        plan = grammar.leaf_table(_marker_plan)[found.lastgroup]  # type: ignore[index]
+        if plan is None:
+            return _marker_of_tree(grammar.parse(text))
+        if plan is not FALLBACK:
+            level, kind, number, first, last = plan
+            return level, _ordinal(kind, found.group(number)), found.start(first), found.end(last)
+    return _marker_of_tree(_parse_marker_line(text))
+
+
+@cache
+def _canonical(level: int, ordinal: int) -> str:
+    return canonical_marker(level, ordinal)
+
+
 def parse_heading_line(text: str, line: int = 1, offset: int = 0) -> Heading | None:
     """The heading that physical line ``text`` starts with, or None.
 
@@ -247,30 +361,23 @@ def parse_heading_line(text: str, line: int = 1, offset: int = 0) -> Heading | N
     """
     if not _PREFILTER.match(text):
         return None
-    tree = _parse_marker_line(text)
-    if tree is None:
+    return _heading_of_candidate(text, line, offset)
+
+
+def _heading_of_candidate(text: str, line: int, offset: int) -> Heading | None:
+    """:func:`parse_heading_line` for a line known to pass the prefilter."""
+    marker = _find_marker(text)
+    if marker is None:
         return None
-    marker_tree = tree.children[0]
-    assert isinstance(marker_tree, LiteTree)
-    tokens = [tok for tok in marker_tree.children if isinstance(tok, LiteToken)]
-    level = int(str(marker_tree.data)[-1])
-    number = next(tok for tok in tokens if tok.type in ("CN_NUM", "DIGITS", "CIRCLED"))
-    if number.type == "CN_NUM":
-        ordinal = cn_to_int(number.value)
-    elif number.type == "DIGITS":
-        ordinal = int(number.value)  # int() reads full-width digits too
-    else:
-        ordinal = _circled_value(number.value)
-    marker_start = tokens[0].start_pos
-    marker_end = tokens[-1].end_pos
-    assert marker_start is not None and marker_end is not None
+    level, ordinal, marker_start, marker_end = marker
     rest = text[marker_end:]
-    if level == 3 and _LEADING_DIGIT.match(rest):
+    if level == 3 and rest[:1] in _DIGIT_CHARS:
         return None  # "1.5亿元", "3、4月", "1，2": a number, not a marker
     if level == 1 and _NUMERAL_LIST.match(rest):
         return None
-    body = rest.lstrip(_SPACE).rstrip()
-    title_start = marker_end + (len(rest) - len(rest.lstrip(_SPACE)))
+    unindented = rest.lstrip(_SPACE)
+    body = unindented.rstrip()
+    title_start = marker_end + len(rest) - len(unindented)
     found = _SENTENCE_END.search(body)
     if found is not None and body[found.end() :].strip(_SPACE):
         run_in = True
@@ -280,11 +387,11 @@ def parse_heading_line(text: str, line: int = 1, offset: int = 0) -> Heading | N
         title = body.rstrip(_TITLE_TRAILING)
     if not _MEANINGFUL.search(title):
         return None
-    return Heading(
+    return _new_heading(
         level=level,
         ordinal=ordinal,
         marker=text[marker_start:marker_end],
-        canonical=canonical_marker(level, ordinal),
+        canonical=_canonical(level, ordinal),
         line=line,
         start=offset + marker_start,
         marker_end=offset + marker_end,
@@ -314,7 +421,8 @@ _TITLE_TAIL = 12  # "情况报告": a short continuation of the previous title l
 
 
 def _is_date(stripped: str) -> bool:
-    return _DATE_LINE.fullmatch(stripped) is not None
+    # A date line ends in 日: checked first, as most lines are not dates.
+    return stripped[-1:] == "日" and _DATE_LINE.fullmatch(stripped) is not None
 
 
 def _find_header(stripped: list[str], candidates: dict[int, Heading]) -> tuple[list[int], list[int]]:
@@ -362,9 +470,10 @@ _ENUMERATOR = LazyPattern(
 )
 
 
-# The same, searched without the look-behind (which the matcher would try at every
-# position) and checked afterwards: a numeral run never starts right after a numeral,
-# so no match can be hidden inside a rejected candidate, and the matches are the same.
+# The same without the look-behind (which the matcher would try at every position),
+# checked afterwards: a numeral run never starts right after a numeral, so no match can
+# be hidden inside a rejected candidate, and the matches are the same.  find_enumerators
+# finds this pattern's matches without running it (see there); the tests compare.
 _ENUMERATOR_CANDIDATE = LazyPattern(r"(?P<num>" + _CN_NUM + r")(?P<word>[是要])")
 _ENUMERATOR_AFTER = frozenset("。；：，！？;:,!?）)”’」』】〕")
 _ENUMERATOR_SPACE = frozenset(" \t\u3000\u00a0")
@@ -380,20 +489,43 @@ def _enumerator_may_start(text: str, start: int) -> bool:
 
 def find_enumerators(doc: Document) -> list[Enumerator]:
     """All inline enumerators (一是, 二要 …) in document order."""
-    found = []
-    line_of = doc.line_of
+    # The matches of _ENUMERATOR_CANDIDATE, found from their last character: the regex
+    # module scans slowly for a pattern that starts with an alternation, str.find fast.
+    # A match is a numeral run of one to three characters and the 是/要 right after it,
+    # so matches for different 是/要 never overlap, and the match ending at one is the
+    # leftmost suffix of the numerals before it that _CN_NUM matches in full.
     text = doc.text
-    for match in _ENUMERATOR_CANDIDATE.finditer(text):
-        if not _enumerator_may_start(text, match.start()):
+    ends = []
+    for word in "是要":
+        at = text.find(word)
+        while at != -1:
+            ends.append(at)
+            at = text.find(word, at + 1)
+    ends.sort()
+    numerals = _cn_numerals()
+    line_starts = doc.line_starts
+    found = []
+    for end in ends:
+        if end == 0 or text[end - 1] not in _CN_NUM_CHARS:
+            continue
+        if end == 1 or text[end - 2] not in _CN_NUM_CHARS:
+            start = end - 1  # the usual case; any one numeral character is a numeral
+        else:
+            for start in (end - 3, end - 2, end - 1):  # the leftmost start, as the search finds
+                if start >= 0 and text[start:end] in numerals:
+                    break
+            else:
+                continue
+        if not _enumerator_may_start(text, start):
             continue
         found.append(
-            Enumerator(
-                ordinal=cn_to_int(match.group("num")),
-                marker=match.group(),
-                word=match.group("word"),
-                start=match.start(),
-                end=match.end(),
-                line=line_of(match.start()),
+            _new_enumerator(
+                ordinal=numerals[text[start:end]],
+                marker=text[start : end + 1],
+                word=text[end],
+                start=start,
+                end=end + 1,
+                line=bisect.bisect_right(line_starts, start),
             )
         )
     return found
@@ -410,41 +542,38 @@ def build_outline(doc: Document) -> Outline:
     candidates: dict[int, Heading] = {}
     prefilter = _PREFILTER.match
     for index, line in enumerate(lines):
-        if prefilter(line):
-            heading = parse_heading_line(line, index + 1, starts[index])
+        if line[:1] in _PREFILTER_FIRST and prefilter(line):
+            heading = _heading_of_candidate(line, index + 1, starts[index])
             if heading is not None:
                 candidates[index] = heading
 
     block, title_block = _find_header(stripped, candidates)
     header = set(block)
 
-    # Headings, dropping bare markers that continue a line broken mid-sentence.
+    # Headings, dropping bare markers that continue a line broken mid-sentence.  A heading
+    # has a title, so its line is not blank; "previous" is the last non-blank line before it.
     headings: list[Heading] = []
     heading_at: dict[int, Heading] = {}
-    previous = -1
-    for index, current in enumerate(stripped):
-        if not current:
-            continue
-        heading = candidates.get(index)
-        if (
-            heading is not None
-            and heading.level in (1, 3)
-            and previous >= 0
-            and (previous not in heading_at or heading_at[previous].run_in)
-            and previous not in header
-            and len(stripped[previous]) >= _BROKEN_LONG
-            and stripped[previous][-1] not in _FINAL
-            and _MEANINGFUL.match(stripped[previous][-1])
-        ):
-            heading = None
-        if heading is not None:
-            headings.append(heading)
-            heading_at[index] = heading
-        previous = index
+    for index, heading in candidates.items():
+        if heading.level in (1, 3):
+            previous = index - 1
+            while previous >= 0 and not stripped[previous]:
+                previous -= 1
+            if (
+                previous >= 0
+                and (previous not in heading_at or heading_at[previous].run_in)
+                and previous not in header
+                and len(stripped[previous]) >= _BROKEN_LONG
+                and stripped[previous][-1] not in _FINAL
+                and _MEANINGFUL.match(stripped[previous][-1])
+            ):
+                continue
+        headings.append(heading)
+        heading_at[index] = heading
 
-    root = _build_sections(doc, headings)
+    root, sections = _build_sections(doc, headings)
     paragraphs = _build_paragraphs(doc, stripped, heading_at, header)
-    enumerations = _group_enumerators(find_enumerators(doc), root)
+    enumerations = _group_enumerators(find_enumerators(doc), sections)
 
     if title_block:
         first, last = title_block[0], title_block[-1]
@@ -466,13 +595,16 @@ def build_outline(doc: Document) -> Outline:
     )
 
 
-def _build_sections(doc: Document, headings: list[Heading]) -> Section:
+def _build_sections(doc: Document, headings: list[Heading]) -> tuple[Section, list[Section]]:
+    """The section tree and its sections in document order (the root first)."""
     size = len(doc.text)
     last_line = doc.line_count
+    line_starts = doc.line_starts
     root = Section(heading=None, level=0, start=0, end=size, start_line=1, end_line=last_line)
+    sections = [root]
     stack = [root]
     for heading in headings:
-        line_start = doc.line_starts[heading.line - 1]
+        line_start = line_starts[heading.line - 1]
         while stack[-1].level >= heading.level:
             closed = stack.pop()
             closed.end = line_start
@@ -489,7 +621,8 @@ def _build_sections(doc: Document, headings: list[Heading]) -> Section:
         )
         parent.children.append(section)
         stack.append(section)
-    return root
+        sections.append(section)
+    return root, sections
 
 
 def _build_paragraphs(
@@ -507,47 +640,47 @@ def _build_paragraphs(
                 return False
         return not any(_SENTENCE_PUNCT.search(stripped[index]) for index in group)
 
-    def may_continue(group: list[int]) -> bool:
-        """Whether the paragraph ``group`` (line indexes) looks broken at its last line, so the
-        next line may continue it.  A run-in heading line carries body text and may be broken;
-        a stand-alone one not."""
-        index = group[-1]
-        text = stripped[index]
-        heading = heading_at.get(index)
-        return not (
-            (heading is not None and not heading.run_in)
-            or index in header
-            or text[-1] in _FINAL
-            or short_unpunctuated(group)
-            or _is_date(text)
-        )
-
-    def may_be_continuation(index: int) -> bool:
-        text = stripped[index]
-        return not (index in heading_at or index in header or _ENUM_START.match(text) or _is_date(text))
-
     groups: list[list[int]] = []
+    group: list[int] = []
+    # Whether the paragraph ``group`` looks broken at its last line, so the next line may
+    # continue it.  A run-in heading line carries body text and may be broken; a
+    # stand-alone one not.  (The checks are cheapest first; none has side effects.)
+    may_continue = False
     for index, text in enumerate(stripped):
         if not text:
             continue
-        if groups and may_continue(groups[-1]) and may_be_continuation(index):
-            groups[-1].append(index)
+        if may_continue and not (
+            index in heading_at
+            or index in header
+            or (text[0] in _CN_NUM_CHARS and _ENUM_START.match(text))
+            or _is_date(text)
+        ):
+            group.append(index)
         else:
-            groups.append([index])
+            group = [index]
+            groups.append(group)
+        heading = heading_at.get(index)
+        may_continue = not (
+            text[-1] in _FINAL
+            or index in header
+            or (heading is not None and not heading.run_in)
+            or _is_date(text)
+            or short_unpunctuated(group)
+        )
     starts = doc.line_starts
     lines = doc.lines
     return [
-        Paragraph(
-            start=starts[group[0]],
-            end=starts[group[-1]] + len(lines[group[-1]]),
-            lines=tuple(index + 1 for index in group),
+        _new_paragraph(
+            starts[group[0]],
+            starts[group[-1]] + len(lines[group[-1]]),
+            tuple([index + 1 for index in group]),
         )
         for group in groups
     ]
 
 
-def _group_enumerators(enumerators: list[Enumerator], root: Section) -> list[tuple[Enumerator, ...]]:
-    sections = list(root.walk())  # document order; the innermost section is the last started
+def _group_enumerators(enumerators: list[Enumerator], sections: list[Section]) -> list[tuple[Enumerator, ...]]:
+    # ``sections`` in document order: the innermost section at an offset is the last started
     section_starts = [section.start for section in sections]
     runs: list[list[Enumerator]] = []
     current: Section | None = None
