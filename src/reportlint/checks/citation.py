@@ -55,11 +55,20 @@ DECLARED_SHORT = LazyPattern(r"[（(]以下简称[“《\"]?([^”》\"）)]{1,3
 # (修正案（十一） vs （十二）), not a typo.
 NUMERALS = frozenset("〇零一二三四五六七八九十百0123456789")
 # A run of items separated by 顿号 (for mode "bare"): items hold no punctuation or brackets.
-_ITEM = r"[^、，。；：！？\s《》“”（）()]{1,40}"
+_SEPARATORS = r"，。；：！？\s《》“”（）()"  # besides 、
+_ITEM = r"[^、" + _SEPARATORS + r"]{1,40}"
 ITEM_RUN = LazyPattern(_ITEM + r"(?:、" + _ITEM + r"){2,}")
 # Two or more 、 each followed by one item and the next 、: a chain that can hold a run.
 _COMMA_CHAIN = LazyPattern("、(?:" + _ITEM + "、)+")
 _ITEM_MAX = 40  # the longest item _ITEM matches
+# No match of ITEM_RUN holds one of these, so each piece of text between two of them
+# (a *clause*) can be searched on its own: the matches are those of the whole range.
+_CLAUSE_BREAK = LazyPattern("[" + _SEPARATORS + "]")
+_CLAUSE_BREAK_BEFORE = LazyPattern("(?r)[" + _SEPARATORS + "]")  # searched backwards: the last one
+# A 条例 (found by its 例: a one-character literal is found faster).
+_REGULATION_END = LazyPattern("(?<=条)例")
+_NOTE_ENDS = ("）", ")", "\n")  # how text a VERSION_NOTE or TRIAL_NOTE can remove ends
+_LAW_ENDINGS = ("法", "法典", "条例", "规定", "办法", "细则", "规则")  # LAW_ENDING as str.endswith
 _TRIAL_WORDS = LazyPattern(r"(?:暂行|试行|实施)")
 _HAN_LAW_NAME = LazyPattern(r"[\p{Han}]{1,20}(?:法|法典)")
 _HAN_PRC_LAW = LazyPattern(r"[\p{Han}]{2,30}(?:法|法典)")
@@ -201,6 +210,12 @@ class LawTitle(Check):
             if short.endswith("条例") and len(short) >= 4:
                 self.regulations[short] = full
         self.max_name = max((len(n) for n in self.regulations), default=0)
+        # The lengths of the names by their last three characters (…X条例), longest first:
+        # the only lengths worth trying before a 条例.
+        lengths: dict[str, set[int]] = {}
+        for name in self.regulations:
+            lengths.setdefault(name[-3:], set()).add(len(name))
+        self.regulation_lengths = {tail: tuple(sorted(found, reverse=True)) for tail, found in lengths.items()}
         self.law_names: dict[str, str] = {}
         for short, full in self.prc_short.items():
             if _HAN_LAW_NAME.fullmatch(short):
@@ -210,6 +225,17 @@ class LawTitle(Check):
                 self.law_names[title] = title
         self.law_max = max((len(n) for n in self.law_names), default=0)
         self.law_ends = frozenset(n[-1] for n in self.law_names)
+        # What every run of three or more names holds (mode "bare" searches only the clauses
+        # where it occurs): a name's last character and 、, then a whole item that is a name
+        # (the run's second) and 、.  group(1) is that item.
+        if self.law_names:
+            ends = "".join(regex.escape(char) for char in sorted(self.law_ends))
+            shortest = min(len(n) for n in self.law_names)
+            self.run_seed: LazyPattern | None = LazyPattern(
+                f"(?<=[{ends}])、(?=([^、{_SEPARATORS}]{{{shortest},{self.law_max}}})、)"
+            )
+        else:
+            self.run_seed = None
 
     # -- running -------------------------------------------------------------------------
     def run(self, ctx: LintContext) -> Iterator[Finding]:
@@ -219,13 +245,27 @@ class LawTitle(Check):
                 yield from self.bare_regulations(ctx, span.start, span.end)
                 yield from self.bare_lists(ctx, span.start, span.end)
             return
-        declared = {m.group(1) for m in DECLARED_SHORT.finditer(ctx.text)}
+        text = ctx.text
+        if "《" not in text:
+            return
+        short = self.mode == "short"
+        prc_short = self.prc_short
+        # The declared short titles, searched for only once a short title needs them.
+        declared: set[str] | None = None
         seen: set[str] = set()
         for span in spans:
-            for match in BOOK_TITLE.finditer(ctx.text, span.start, span.end):
-                title = VERSION_NOTE.sub("", match.group(1)).strip()
-                if self.mode == "short":
-                    finding = self.short(match, title, declared, seen)
+            for match in BOOK_TITLE.finditer(text, span.start, span.end):
+                title = match.group(1)
+                if title.endswith(_NOTE_ENDS):
+                    title = VERSION_NOTE.sub("", title)
+                title = title.strip()
+                if short:
+                    finding = None
+                    full = prc_short.get(title)
+                    if full is not None and full not in seen:
+                        if declared is None:
+                            declared = {m.group(1) for m in DECLARED_SHORT.finditer(text)}
+                        finding = self.short(match, title, declared, seen)
                 else:
                     finding = self.unknown(match, title)
                 seen.add(title)
@@ -245,8 +285,9 @@ class LawTitle(Check):
         return any(t in self.titles or t in self.local or t in self.short_full for t in titles)
 
     def unknown(self, match: regex.Match[str], title: str) -> Finding | None:
-        bare = TRIAL_NOTE.sub("", title).strip()
-        if len(bare) < 4 or not LAW_ENDING.search(bare) or self.known(title, bare):
+        bare = (TRIAL_NOTE.sub("", title) if title.endswith(_NOTE_ENDS) else title).strip()
+        # (bare is stripped: no line break before which LAW_ENDING's $ could match)
+        if len(bare) < 4 or not bare.endswith(_LAW_ENDINGS) or self.known(title, bare):
             return None
         if self.ignore is not None and self.ignore.search(bare):
             return None
@@ -289,9 +330,9 @@ class LawTitle(Check):
     # -- mode "bare" ---------------------------------------------------------------------
     def bare_regulations(self, ctx: LintContext, start: int, end: int) -> Iterator[Finding]:
         text = ctx.text
-        position = text.find("条例", start, end)
-        while position != -1:
-            name_end = position + 2
+        # (from start + 1: the 条 is looked at behind the 例 and must not be before start)
+        for found in _REGULATION_END.finditer(text, start + 1, end):
+            name_end = found.end()
             name = self._longest_name_before(text, name_end, start)
             if name is not None:
                 name_start = name_end - len(name)
@@ -304,13 +345,20 @@ class LawTitle(Check):
                     }
                     edit = Edit(name_start, name_end, f"《{full}》")
                     yield Finding(name_start, name_end, values, (edit,))
-            position = text.find("条例", name_end, end)
 
     def _longest_name_before(self, text: str, name_end: int, floor: int) -> str | None:
-        for length in range(min(self.max_name, name_end - floor), 3, -1):
-            candidate = text[name_end - length : name_end]
-            if candidate in self.regulations:
-                return candidate
+        """The longest regulation name (at least four characters) ending at ``name_end``
+        and starting at or after ``floor``."""
+        room = name_end - floor
+        if room < 4:
+            return None
+        lengths = self.regulation_lengths.get(text[name_end - 3 : name_end], ())
+        regulations = self.regulations
+        for length in lengths:
+            if length <= room:
+                candidate = text[name_end - length : name_end]
+                if candidate in regulations:
+                    return candidate
         return None
 
     def _bare_name_excluded(self, ctx: LintContext, start: int, end: int) -> bool:
@@ -327,6 +375,26 @@ class LawTitle(Check):
         """Runs of law names separated by 顿号.  An item that is not exactly a name can end
         a run with a name at its start (行政处罚法等法律) and start a run with a name at
         its end (组织学习宪法)."""
+        seed = self.run_seed
+        if self.min_run < 3 or seed is None:
+            yield from self._bare_lists_in(ctx, start, end)
+            return
+        # A run of three or more names has a seed (see run_seed) in its ITEM_RUN match, and
+        # the match lies in one clause: only the clauses holding a seed are searched.
+        text, names = ctx.text, self.law_names
+        searched = start  # the clauses before this offset are done
+        for found in seed.finditer(text, start + 1, end):
+            position = found.start()
+            if position < searched or found.group(1) not in names:
+                continue
+            before = _CLAUSE_BREAK_BEFORE.search(text, start, position)
+            after = _CLAUSE_BREAK.search(text, found.end(1), end)
+            low = before.end() if before is not None else start
+            searched = after.start() if after is not None else end
+            yield from self._bare_lists_in(ctx, low, searched)
+
+    def _bare_lists_in(self, ctx: LintContext, start: int, end: int) -> Iterator[Finding]:
+        """The runs of law names in ``[start, end)`` (the whole range searched)."""
         # A reported run holds min_run names; each name ends with one of law_ends, and every
         # name but the last is followed by 、 — too few such endings, nothing to report.
         text, need = ctx.text, self.min_run - 1
