@@ -553,7 +553,7 @@ def test_enumerator_lookbehind_search_still_agrees() -> None:
     ("cls", "build"),
     [(O.Heading, O._new_heading), (O.Enumerator, O._new_enumerator), (O.Paragraph, O._new_paragraph)],
 )
-def test_slot_builders_give_the_dataclass_objects(cls: type, build: Any) -> None:
+def test_fast_constructors_give_the_dataclass_objects(cls: type, build: Any) -> None:
     values = [f"{f.name}-value" if f.type == "str" else 7 for f in fields(cls)]
     made, expected = build(*values), cls(*values)
     assert type(made) is cls
@@ -564,3 +564,27 @@ def test_slot_builders_give_the_dataclass_objects(cls: type, build: Any) -> None
         made.start = 1  # still frozen
     with pytest.raises(TypeError):
         build(*values[:-1])
+
+
+def test_fast_diagnostic_constructor_gives_the_dataclass_object() -> None:
+    from reportlint.diagnostics import Diagnostic, Edit, Fix, Severity
+    from reportlint.records import fast_constructor
+
+    values = {
+        "code": "FZ999",
+        "name": "n",
+        "category": "c",
+        "severity": Severity.WARNING,
+        "message": "m",
+        "start": 3,
+        "end": 5,
+        "basis": "b",
+        "fix": Fix("t", (Edit(3, 5, "x"),)),
+        "path": "p.txt",
+        "data": {},
+    }
+    built = fast_constructor(Diagnostic)(**values)
+    assert built == Diagnostic(**values) and hash(built) == hash(Diagnostic(**values))
+    assert type(built) is Diagnostic and vars(built) == vars(Diagnostic(**values))
+    with pytest.raises(AttributeError):
+        built.code = "x"  # type: ignore[misc]

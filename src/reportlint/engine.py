@@ -15,6 +15,7 @@ from reportlint.context import LintContext
 from reportlint.diagnostics import Diagnostic, Fix, Severity
 from reportlint.document import Document
 from reportlint.prefilter import LiteralScanner
+from reportlint.records import fast_constructor
 from reportlint.resources import builtin_rules_dir
 from reportlint.rulecache import load_packs_cached
 from reportlint.rules import Pack, Rule
@@ -120,6 +121,7 @@ def _timeout_diagnostic(rule: Rule, doc: Document) -> Diagnostic:
     )
 
 
+_new_diagnostic = fast_constructor(Diagnostic)
 _SCANNERS: dict[tuple[int, ...], tuple[tuple[Rule, ...], LiteralScanner]] = {}
 
 
@@ -180,7 +182,7 @@ def lint_document(doc: Document, rules: Sequence[Rule], config: Config | None = 
                 title = render(rule.fix_title, values) if rule.fix_title else "自动修正"
                 fix = Fix(title, finding.edits, safe=rule.fix_safe)
             diagnostics.append(
-                Diagnostic(
+                _new_diagnostic(
                     code=code,
                     name=rule.name,
                     category=rule.category,
@@ -191,6 +193,7 @@ def lint_document(doc: Document, rules: Sequence[Rule], config: Config | None = 
                     basis=rule.basis,
                     fix=fix,
                     path=doc.path,
+                    data={},
                 )
             )
     diagnostics.sort(key=Diagnostic.sort_key)

@@ -33,16 +33,17 @@ How the outline is found (heuristics, tuned on real 2024 reports):
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, fields
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from functools import cache, cached_property
-from typing import Any, TypeVar
+from typing import Any
 
 import regex
 
 from reportlint.document import Document
 from reportlint.lark_regex import FALLBACK, FlatGrammar, LiteToken, LiteTree, Template
 from reportlint.numerals import canonical_marker, cn_to_int
+from reportlint.records import fast_constructor
 from reportlint.resources import grammar_path
 from reportlint.rxcache import LazyPattern
 
@@ -120,28 +121,9 @@ class Paragraph:
     lines: tuple[int, ...]  # physical 1-based line numbers that make it up
 
 
-_Record = TypeVar("_Record")
-
-
-def _slot_builder(cls: type[_Record]) -> Callable[..., _Record]:
-    """A constructor for the frozen, slotted dataclass ``cls`` (no ``__post_init__``) that
-    fills the slots directly, taking the fields positionally or by name.  The generated
-    ``__init__`` of a frozen dataclass calls ``object.__setattr__`` once per field, which
-    made building the headings, paragraphs and enumerators of a report cost more than
-    finding them; the objects are the same as ``cls(...)`` gives (tested)."""
-    names = [item.name for item in fields(cls)]  # type: ignore[arg-type]
-    if hasattr(cls, "__post_init__"):
-        raise TypeError(f"{cls.__name__} has a __post_init__ that the builder would skip")
-    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
-    namespace.update({f"_set_{name}": cls.__dict__[name].__set__ for name in names})
-    body = "".join(f"    _set_{name}(self, {name})\n" for name in names)
-    exec(f"def build({', '.join(names)}):\n    self = _new(_cls)\n{body}    return self\n", namespace)
-    return namespace["build"]  # type: ignore[no-any-return]
-
-
-_new_heading = _slot_builder(Heading)
-_new_enumerator = _slot_builder(Enumerator)
-_new_paragraph = _slot_builder(Paragraph)
+_new_heading = fast_constructor(Heading)
+_new_enumerator = fast_constructor(Enumerator)
+_new_paragraph = fast_constructor(Paragraph)
 
 
 @dataclass(eq=False)
