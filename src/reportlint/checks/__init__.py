@@ -8,9 +8,9 @@ with the rule file's line.  ``compile`` runs once per process per rule
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from collections.abc import Iterator, Mapping
+from types import MappingProxyType
+from typing import Any, ClassVar, NamedTuple
 
 from reportlint.context import LintContext
 from reportlint.diagnostics import Edit
@@ -19,13 +19,13 @@ from reportlint.rules import Rule, RuleError
 KINDS: dict[str, type[Check]] = {}
 
 
-@dataclass(frozen=True)
-class Finding:
-    """What a check found: a range of the document, message values and optional edits."""
+class Finding(NamedTuple):
+    """What a check found: a range of the document, message values and optional edits.
+    (A named tuple: immutable, and made in a fraction of a frozen dataclass's time.)"""
 
     start: int
     end: int
-    values: dict[str, Any] = field(default_factory=dict)
+    values: Mapping[str, Any] = MappingProxyType({})
     edits: tuple[Edit, ...] = ()
     severity: str | None = None  # a kind may lower/raise one finding's severity (e.g. "info")
 

@@ -197,9 +197,13 @@ def _search_ranges(spans: list[Span], windows: list[tuple[int, int]] | None) -> 
 
 def context_around(ctx: LintContext, start: int, end: int, width: int = 4) -> str:
     """The matched text with a few characters either side, within its line."""
-    line = ctx.doc.line_of(start)
-    line_start, line_end = ctx.doc.line_start(line), ctx.doc.line_end(line)
-    return ctx.text[max(line_start, start - width) : min(line_end, max(end, start) + width)]
+    text = ctx.text
+    # The line's ends, looked for only as far as the context reaches.
+    low = max(0, start - width)
+    line_start = max(low, text.rfind("\n", low, start) + 1)
+    high = max(end, start) + width
+    line_end = text.find("\n", start, high)
+    return text[line_start : high if line_end == -1 else line_end]
 
 
 def report_location(ctx: LintContext, spans: list[Span], at: str) -> tuple[int, int]:
@@ -365,19 +369,20 @@ class Forbid(MatcherMixin):
             if self.max is not None and count >= self.max:
                 return
             count += 1
-            values = {k: v or "" for k, v in match.groupdict().items()}
-            values["match"] = match.group()
-            values["context"] = context_around(ctx, match.start(), match.end())
+            start, end = match.span()
+            values = {k: v or "" for k, v in match.groupdict().items()} if match.re.groupindex else {}
+            values["match"] = text = match.group()
+            values["context"] = context_around(ctx, start, end)
             edits: tuple[Edit, ...] = ()
             replacement = None
             if self.template is not None:
-                replacement = match.expand(self.template)
+                replacement = match.expand(self.template) if self.template else ""
             elif self.fix_map is not None:
-                replacement = "".join(self.fix_map.get(ch, ch) for ch in match.group())
+                replacement = "".join(self.fix_map.get(ch, ch) for ch in text)
             if replacement is not None:
                 values["fix"] = replacement
-                edits = (Edit(match.start(), match.end(), replacement),)
-            yield Finding(match.start(), match.end(), values, edits)
+                edits = (Edit(start, end, replacement),)
+            yield Finding(start, end, values, edits)
 
 
 @dataclass(frozen=True)
