@@ -170,14 +170,17 @@ class LintContext:
     # -- regions and words -----------------------------------------------------------------
     @cached_property
     def _regions(self) -> dict[str, list[tuple[int, int]]]:
-        regions: dict[str, list[tuple[int, int]]] = {}
-        for name, pattern in PAIRED_REGIONS.items():
-            regions[name] = [(m.start(), m.end()) for m in pattern.finditer(self.text)]
-        return regions
+        return {}  # region name -> its spans, each found when first asked for
+
+    def region_spans(self, region: str) -> list[tuple[int, int]]:
+        spans = self._regions.get(region)
+        if spans is None:
+            spans = self._regions[region] = [m.span() for m in PAIRED_REGIONS[region].finditer(self.text)]
+        return spans
 
     def inside(self, region: str, start: int, end: int) -> bool:
         """Whether ``[start, end)`` lies inside one of the paired regions (《…》 or “…”)."""
-        spans = self._regions[region]
+        spans = self.region_spans(region)
         index = bisect.bisect_right(spans, (start, len(self.text) + 1)) - 1
         return index >= 0 and spans[index][0] < start and end <= spans[index][1]
 

@@ -122,6 +122,7 @@ def _timeout_diagnostic(rule: Rule, doc: Document) -> Diagnostic:
 
 
 _new_diagnostic = fast_constructor(Diagnostic)
+_new_fix = fast_constructor(Fix)
 _SCANNERS: dict[tuple[int, ...], tuple[tuple[Rule, ...], LiteralScanner]] = {}
 
 
@@ -180,7 +181,7 @@ def lint_document(doc: Document, rules: Sequence[Rule], config: Config | None = 
             fix = None
             if finding.edits:
                 title = render(rule.fix_title, values) if rule.fix_title else "自动修正"
-                fix = Fix(title, finding.edits, safe=rule.fix_safe)
+                fix = _new_fix(title, finding.edits, rule.fix_safe)
             diagnostics.append(
                 _new_diagnostic(
                     code=code,
