@@ -208,6 +208,9 @@ def warm_lint(rounds: int) -> dict[str, float]:
     per_largest = [once([largest]) for _ in range(rounds)]
     per_long = [once([long_report]) for _ in range(rounds)]
     per_long_cpu = [once([long_report], time.process_time) for _ in range(rounds)]
+    # What any report costs, however short: a title and one sentence.
+    minimal = ("某局2024年法治政府建设情况报告\n\n全年开展培训10次。\n", "minimal-report.txt")
+    per_minimal = [once([minimal]) for _ in range(rounds)]
     median = statistics.median(per_round)
     return {
         "long_chars": len(long_report[0]),
@@ -219,6 +222,7 @@ def warm_lint(rounds: int) -> dict[str, float]:
         "ms_all_five": median * 1e3,
         "largest_chars": len(Document.from_text(largest[0]).text),
         "ms_largest": statistics.median(per_largest) * 1e3,
+        "ms_floor": statistics.median(per_minimal) * 1e3,
     }
 
 
@@ -415,8 +419,8 @@ def render(results: dict[str, object]) -> str:
         f"{verdict(warm['ms_long'] <= TARGET_WARM_MS)} |"
     )
     lines.append(
-        f"| (the same, per 10k characters of the five shorter reports) | {warm['ms_per_10k']:.2f} ms | "
-        f"{verdict(warm['ms_per_10k'] <= TARGET_WARM_MS)} |"
+        f"| (not a target, for comparison: the five shorter reports, per 10k characters; any report, however "
+        f"short, costs {warm['ms_floor']:.2f} ms) | {warm['ms_per_10k']:.2f} ms | — |"
     )
     peak = max((x.rss_mb or 0) for k, x in t.items() if ":" not in k and k not in ("python", "first")) if t else 0
     lines.append(f"| peak RSS ≤ {TARGET_RSS_MB:g} MB | {peak:.0f} MB | {verdict(peak <= TARGET_RSS_MB)} |")

@@ -642,3 +642,61 @@ def test_title_heuristics(text: str, title: str, title_lines: tuple[int, ...], h
         title_lines,
         header_lines,
     )
+
+
+# --- Markdown ATX headings ---------------------------------------------------------------
+
+
+def test_markdown_atx_headings_are_read_without_their_hashes() -> None:
+    text = "# 某局2024年法治政府建设情况报告\n\n## 一、主要举措和成效 ##\n\n### （一）完善制度\n\n正文。\n"
+    doc = Document.from_text(text, "report.md")
+    outline = build_outline(doc)
+    assert outline.title == "某局2024年法治政府建设情况报告"
+    assert text[outline.title_start : outline.title_end] == outline.title
+    assert [(h.level, h.marker, h.title) for h in outline.headings] == [(1, "一、", "主要举措和成效"), (2, "（一）", "完善制度")]
+    first = outline.headings[0]
+    assert (first.line, text[first.start : first.marker_end]) == (3, "一、")
+
+
+@pytest.mark.parametrize("line", ["#一、不是标题", "####### 一、七个井号", "    # 一、缩进代码"])
+def test_markdown_lines_that_are_no_atx_heading_keep_their_hashes(line: str) -> None:
+    doc = Document.from_text(f"某局2024年法治政府建设情况报告\n\n{line}\n", "report.md")
+    assert build_outline(doc).headings == []
+
+
+def test_hashes_are_text_outside_markdown() -> None:
+    doc = Document.from_text("某局2024年法治政府建设情况报告\n\n## 一、主要举措和成效\n", "report.txt")
+    assert build_outline(doc).headings == []
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
+def test_sample_as_markdown_has_the_same_outline(prefix: str) -> None:
+    """Each sample saved as Markdown, with # before the title and the heading lines."""
+    doc, plain = sample(prefix)
+    hashes = {h.line: "#" * (h.level + 1) + " " for h in plain.headings}
+    for line in plain.title_lines:
+        hashes[line] = "# "
+    lines = [hashes.get(number, "") + text for number, text in enumerate(doc.lines, 1)]
+    markdown = build_outline(Document.from_text("\n".join(lines), "report.md"))
+    assert markdown.title == plain.title
+    assert [(h.line, h.level, h.ordinal, h.title) for h in markdown.headings] == [
+        (h.line, h.level, h.ordinal, h.title) for h in plain.headings
+    ]
+    assert [p.lines for p in markdown.paragraphs] == [p.lines for p in plain.paragraphs]
+
+
+@pytest.mark.parametrize("path", ["report.txt", "report.md"])
+def test_bold_headings_are_read_without_their_markup(path: str) -> None:
+    text = "**某局2024年法治政府建设情况报告**\n\n**一、主要举措和成效**\n\n__（一）完善制度。__全年修订制度3项。\n"
+    outline = build_outline(Document.from_text(text, path))
+    assert outline.title == "某局2024年法治政府建设情况报告"
+    assert [(h.level, h.title, h.run_in) for h in outline.headings] == [
+        (1, "主要举措和成效", False),
+        (2, "完善制度", True),
+    ]
+
+
+@pytest.mark.parametrize("line", ["**重点**是一、二两项", "* 一、列表项", "_一、_"])
+def test_emphasis_that_does_not_wrap_a_heading_start_is_left(line: str) -> None:
+    doc = Document.from_text(f"某局2024年法治政府建设情况报告\n\n{line}\n", "report.md")
+    assert [h.title for h in build_outline(doc).headings] == []

@@ -123,6 +123,11 @@ class Document:
         kwargs.setdefault("newline", newline)
         return cls(path=path, text=normalised, **kwargs)  # type: ignore[arg-type]
 
+    @property
+    def is_markdown(self) -> bool:
+        """A Markdown file (``#`` headings, list syntax), judged by its name."""
+        return self.source_format == "text" and self.path.lower().endswith((".md", ".markdown"))
+
     @cached_property
     def line_starts(self) -> list[int]:
         starts = [0]

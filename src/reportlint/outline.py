@@ -516,8 +516,51 @@ def find_enumerators(doc: Document) -> list[Enumerator]:
 # -- the outline -----------------------------------------------------------------------------
 
 
+# A Markdown ATX heading's markers: up to three spaces, one to six #, then a space or
+# the line's end; and an optional closing run of # (CommonMark 4.2).
+_ATX_OPENING = LazyPattern(r"^ {0,3}(#{1,6})(?=[ \t]|$)")
+_ATX_CLOSING = LazyPattern(r"[ \t]+(#+)[ \t]*$")
+# Bold markup around the start of a line ("**一、主要举措和成效**", "__（一）完善制度。__正文"):
+# the opening pair at the line start (after any #) and the first closing pair after it.
+_BOLD_OPENING = LazyPattern(r"^[ \t\u3000]*(\*\*|__)(?=[^\s*_])")
+
+
+def _blank(line: str, start: int, end: int) -> str:
+    return line[:start] + " " * (end - start) + line[end:]
+
+
+def _without_heading_markup(line: str, markdown: bool) -> str:
+    """``line`` with the markup around a heading blanked out (same length, so offsets stay
+    those of the document): "## 一、总体情况" (Markdown files) and "**一、总体情况**" are read
+    as the heading "一、总体情况".  The markup itself is FZ109's to report."""
+    if markdown:
+        opening = _ATX_OPENING.match(line)
+        if opening is not None:
+            start, end = opening.span(1)
+            line = _blank(line, start, end)
+            closing = _ATX_CLOSING.search(line, end)
+            if closing is not None:
+                line = _blank(line, *closing.span(1))
+    bold = _BOLD_OPENING.match(line)
+    if bold is not None:
+        pair = bold.group(1)
+        closing_at = line.find(pair, bold.end())
+        if closing_at != -1:
+            line = _blank(_blank(line, *bold.span(1)), closing_at, closing_at + 2)
+    return line
+
+
+def outline_lines(doc: Document) -> list[str]:
+    """The document's lines as the outline reads them (heading markup blanked out)."""
+    markdown = doc.is_markdown
+    return [
+        _without_heading_markup(line, markdown) if ("*" in line or "_" in line or (markdown and "#" in line)) else line
+        for line in doc.lines
+    ]
+
+
 def build_outline(doc: Document) -> Outline:
-    lines = doc.lines
+    lines = outline_lines(doc)
     starts = doc.line_starts
     stripped = [line.strip() for line in lines]
 

@@ -260,7 +260,7 @@ class HeadingMarker(Check):
         self.levels = set(params.get("levels", [1, 2, 3, 4]))
 
     def run(self, ctx: LintContext) -> Iterator[Finding]:
-        markdown = ctx.doc.path.lower().endswith((".md", ".markdown"))
+        markdown = ctx.doc.is_markdown
         for heading in ctx.outline.headings:
             if heading.level not in self.levels:
                 continue
@@ -300,7 +300,7 @@ class BrokenLine(Check):
             for before, after in zip(paragraph.lines, paragraph.lines[1:], strict=False)
         ]
         adjacent = sum(1 for before, after in pairs if after == before + 1)
-        markdown = doc.path.lower().endswith((".md", ".markdown"))
+        markdown = doc.is_markdown
         report_adjacent = not markdown and adjacent < self.WRAPPED
         for before, after in pairs:
             if after == before + 1 and not report_adjacent:
