@@ -553,6 +553,9 @@ def _without_heading_markup(line: str, markdown: bool) -> str:
 def outline_lines(doc: Document) -> list[str]:
     """The document's lines as the outline reads them (heading markup blanked out)."""
     markdown = doc.is_markdown
+    text = doc.text
+    if "*" not in text and "_" not in text and not (markdown and "#" in text):
+        return doc.lines
     return [
         _without_heading_markup(line, markdown) if ("*" in line or "_" in line or (markdown and "#" in line)) else line
         for line in doc.lines

@@ -167,16 +167,16 @@ class MatcherMixin(Check):
         else:
             candidates = _leftmost(self.searches, ctx, spans)
         allowed: dict[int, list[tuple[int, int]]] = {}  # searched only once there is a match to check
-        words = self.rule.pack.words
+        has_allow, skip_inside, word = self.allow is not None, self.skip_inside, self.word
         for match in candidates:
             start, end = match.span()
             if start == end:
                 continue
-            if self.is_allowed(ctx, start, end, allowed):
+            if has_allow and self.is_allowed(ctx, start, end, allowed):
                 continue
-            if any(ctx.inside(region, start, end) for region in self.skip_inside):
+            if skip_inside and any(ctx.inside(region, start, end) for region in skip_inside):
                 continue
-            if self.word and not ctx.is_word(start, end, words):
+            if word and not ctx.is_word(start, end, self.rule.pack.words):
                 continue
             yield match
 
