@@ -84,3 +84,26 @@ def test_report_saved_as_markdown_gets_the_same_findings(report: Path, tmp_path:
         return found
 
     assert codes_by_line(markdown) == codes_by_line(report)
+
+
+@pytest.mark.parametrize("report", [*REPORTS, *CLEAN], ids=[r.name[:3] for r in [*REPORTS, *CLEAN]])
+def test_report_with_unnumbered_part_headings_gets_the_same_findings(report: Path, tmp_path: Path) -> None:
+    """The same report with its level-1 markers (一、二、…) removed, so that its parts are
+    headed by bare lines: the same codes on the same lines, no missing-part false alarms.
+    (Findings about the removed markers themselves, FZ601/FZ602, are not compared.)"""
+    import regex
+
+    from reportlint.outline import build_outline
+
+    doc = read_path(report)
+    level_1 = {h.line for h in build_outline(doc).headings if h.level == 1}
+    marker = regex.compile(r"^(\s*)[一二三四五六七八九十]+[、.．，,]\s*")
+    lines = [marker.sub(r"\1", text) if n in level_1 else text for n, text in enumerate(doc.lines, 1)]
+    bare = tmp_path / f"{report.stem}.txt"
+    bare.write_text("\n".join(lines), encoding="utf-8")
+
+    def codes_by_line(path: Path) -> list[tuple[int, str]]:
+        found = [(int(entry.split(":")[0]), entry.split(" ")[1]) for entry in actual_lines(path)]
+        return [(line, code) for line, code in found if not (code in ("FZ601", "FZ602") and line in level_1)]
+
+    assert codes_by_line(bare) == codes_by_line(report)

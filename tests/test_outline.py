@@ -700,3 +700,23 @@ def test_bold_headings_are_read_without_their_markup(path: str) -> None:
 def test_emphasis_that_does_not_wrap_a_heading_start_is_left(line: str) -> None:
     doc = Document.from_text(f"某局2024年法治政府建设情况报告\n\n{line}\n", "report.md")
     assert [h.title for h in build_outline(doc).headings] == []
+
+
+def test_bare_headings_are_stand_alone_unpunctuated_lines_with_text_after() -> None:
+    from reportlint.outline import bare_headings
+
+    text = (
+        "某局2024年法治政府建设情况报告\n\n"
+        "2024年主要举措和成效\n\n完成培训3次。\n\n"
+        "存在的不足和原因\n学习不够深入。\n\n"
+        "全年共办理案件12件，\n\n结案率100%。\n\n"
+        "某局\n2025年1月20日\n"
+    )
+    doc = Document.from_text(text, "report.txt")
+    found = bare_headings(doc, build_outline(doc))
+    assert [(h.line, h.title, h.level, h.marker) for h in found] == [
+        (3, "2024年主要举措和成效", 1, ""),
+        (7, "存在的不足和原因", 1, ""),
+        (14, "某局", 1, ""),  # a 落款 line is one too: only lines matching a part are used
+    ]
+    assert all(text[h.title_start : h.title_end] == h.title for h in found)

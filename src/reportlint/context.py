@@ -11,7 +11,7 @@ from typing import Any
 import regex
 
 from reportlint.document import Document
-from reportlint.outline import Outline, Section, build_outline
+from reportlint.outline import Heading, Outline, Section, bare_headings, build_outline
 from reportlint.prefilter import LiteralIndex, LiteralScanner
 from reportlint.rules import Pack, Part, Scope
 from reportlint.rxcache import LazyPattern
@@ -43,7 +43,7 @@ class LintContext:
     scanner: LiteralScanner | None = None
     _line_cuts: dict[int, frozenset[int]] = field(default_factory=dict, repr=False)
     _spans: dict[tuple[Scope, int], list[Span]] = field(default_factory=dict, repr=False)
-    _sections: dict[tuple[str, int, int | None], list[Section]] = field(default_factory=dict, repr=False)
+    _sections: dict[tuple[Any, ...], list[Section]] = field(default_factory=dict, repr=False)
 
     @cached_property
     def text(self) -> str:
@@ -87,12 +87,46 @@ class LintContext:
         lines = self.outline.header_lines
         return self.doc.line_end(lines[-1]) if lines else 0
 
-    def part_sections(self, part: Part) -> list[Section]:
+    def part_sections(self, part: Part, pack: Pack | None = None) -> list[Section]:
+        """The sections of a required part: numbered headings matching its aliases, else
+        (a part headed without a marker) stand-alone lines matching them."""
         level = part.level
-        # A report without any level-1 heading puts its parts one level down.
         if level == 1 and not any(h.level == 1 for h in self.outline.headings):
+            # No level-1 heading: the parts are headed without markers, or one level down.
+            bare = self._bare_part_sections(part, pack)
+            if bare:
+                return bare
             level = None
-        return self.matching_sections(part.pattern, level)
+        found = self.matching_sections(part.pattern, level)
+        return found if found else self._bare_part_sections(part, pack)
+
+    @cached_property
+    def bare_headings(self) -> list[Heading]:
+        """Short stand-alone lines without a marker that may head a part (see outline)."""
+        return bare_headings(self.doc, self.outline)
+
+    def _bare_part_sections(self, part: Part, pack: Pack | None) -> list[Section]:
+        """Sections under bare headings matching ``part``: each runs to the next bare heading
+        of a part (of ``pack``, else of this one), the next level-1 heading or the end."""
+        key = ("bare", part.pattern.pattern, id(pack))
+        found = self._sections.get(key)
+        if found is not None:
+            return found
+        parts = list(pack.parts.values()) if pack is not None else [part]
+        bounds = sorted(
+            [h.start for h in self.bare_headings if any(p.pattern.search(h.title) for p in parts)]
+            + [self.doc.line_starts[h.line - 1] for h in self.outline.headings if h.level == 1]
+        )
+        found = []
+        for heading in self.bare_headings:
+            if not part.pattern.search(heading.title):
+                continue
+            start = self.doc.line_starts[heading.line - 1]
+            end = next((b for b in bounds if b > heading.start), len(self.text))
+            end_line = self.doc.line_of(end) - 1 if end < len(self.text) else self.doc.line_count
+            found.append(Section(heading, 1, start, end, heading.line, end_line, parent=self.outline.root))
+        self._sections[key] = found
+        return found
 
     def matching_sections(self, pattern: regex.Pattern[str] | LazyPattern, level: int | None) -> list[Section]:
         key = (pattern.pattern, pattern.flags, level)
@@ -107,7 +141,7 @@ class LintContext:
 
     def scope_sections(self, scope: Scope, pack: Pack) -> list[Section]:
         if scope.part is not None:
-            return self.part_sections(pack.parts[scope.part])
+            return self.part_sections(pack.parts[scope.part], pack)
         return self.matching_sections(scope.pattern, scope.level)
 
     def spans(self, scope: Scope, pack: Pack | None = None) -> list[Span]:

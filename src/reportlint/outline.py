@@ -719,3 +719,41 @@ def _group_enumerators(enumerators: list[Enumerator], sections: list[Section]) -
             current = section
         runs[-1].append(enumerator)
     return [tuple(run) for run in runs]
+
+
+# -- headings without a marker -----------------------------------------------------------------
+
+# A bare heading holds no sentence punctuation and does not stop mid-clause; it may be as
+# long as a title (the official name of the responsibility part alone is 24 characters).
+_BARE_HEADING_PUNCT = frozenset("。！？；：!?;:")
+_BARE_HEADING_OPEN_END = frozenset("，、,")
+
+
+def bare_headings(doc: Document, outline: Outline) -> list[Heading]:
+    """Lines that may be headings written without a marker ("存在的问题"): a paragraph of
+    one line of at most _HEADER_MAX characters without sentence punctuation, not ending in
+    a comma, outside the header, not a numbered heading or a date, with text after it.
+
+    They are not headings of the outline (a short line is as often a 落款 or a slogan);
+    a required part missing from the numbered headings is looked for among them
+    (:meth:`LintContext.part_sections`).  Their level is 1 and their marker empty."""
+    header = set(outline.header_lines)
+    numbered = {heading.line for heading in outline.headings}
+    lines = outline_lines(doc)
+    found = []
+    for paragraph in outline.paragraphs[:-1]:  # the last paragraph has nothing after it
+        if len(paragraph.lines) != 1:
+            continue
+        line = paragraph.lines[0]
+        if line in header or line in numbered:
+            continue
+        text = lines[line - 1]
+        title = text.strip()
+        if not title or len(title) > _HEADER_MAX or _is_date(title) or title[-1] in _BARE_HEADING_OPEN_END:
+            continue
+        if any(char in _BARE_HEADING_PUNCT for char in title):
+            continue
+        start = doc.line_starts[line - 1] + len(text) - len(text.lstrip())
+        end = start + len(title)
+        found.append(_new_heading(1, 0, "", "", line, start, start, title, start, end, False))
+    return found

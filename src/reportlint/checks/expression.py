@@ -85,7 +85,7 @@ def _functions(scope: Scope) -> dict[str, Callable[..., Any]]:
     def section(name: str) -> bool:
         part = scope.pack.parts.get(name)
         if part is not None:
-            return bool(ctx.part_sections(part))
+            return bool(ctx.part_sections(part, scope.pack))
         return bool(ctx.matching_sections(_compiled(name), None))
 
     def mentions(value: Any) -> bool:

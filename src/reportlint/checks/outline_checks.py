@@ -79,7 +79,7 @@ class SectionCheck(Check):
 
     def run(self, ctx: LintContext) -> Iterator[Finding]:
         if self.part is not None:
-            sections = ctx.part_sections(self.part)
+            sections = ctx.part_sections(self.part, self.rule.pack)
         else:
             sections = ctx.matching_sections(self.pattern, self.level)
         values = {"part": self.label}
