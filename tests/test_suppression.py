@@ -42,10 +42,18 @@ def test_disable_at_the_top_covers_findings_about_the_whole_report() -> None:
 
 def test_unused_suppression_is_reported_as_info() -> None:
     text = TITLE + "<!-- reportlint-disable-next-line FZ503, FZ109 -->\n全年共 5 条。\n"
-    doc, diagnostics = lint_text(text, path="r.md", config=ONLY)
+    doc, diagnostics = lint_text(text, path="r.md", config=Config(select=("FZ503", "FZ109", "RL002")))
     assert [(d.code, d.severity.label, doc.position(d.start).line, d.message) for d in diagnostics] == [
         ("RL002", "info", 3, "抑制注释没有抑制任何问题（FZ109），可以删除。")
     ]
+
+
+def test_unused_suppression_is_reported_with_the_default_rules_or_when_selected() -> None:
+    """Like Ruff's RUF100: shown by default, and with --select only when selected."""
+    text = TITLE + "<!-- reportlint-disable-next-line FZ109 -->\n全年共5条。\n"
+    assert ("RL002", 3, 1) in positions(text, config=Config())
+    assert positions(text, config=Config(select=("FZ503", "FZ109"))) == []
+    assert positions(text, config=Config(select=("FZ503", "FZ109"), extend_select=("RL",))) == [("RL002", 3, 1)]
 
 
 def test_suppression_naming_a_rule_that_did_not_run_is_not_unused() -> None:

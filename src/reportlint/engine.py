@@ -200,8 +200,16 @@ def lint_document(doc: Document, rules: Sequence[Rule], config: Config | None = 
     diagnostics.sort(key=Diagnostic.sort_key)
     if honours_suppressions(doc.path):
         diagnostics = apply_suppressions(doc, diagnostics, [rule.code for rule in rules])
-        diagnostics = [d for d in diagnostics if not _matches(d.code, config.ignore)]
+        diagnostics = [d for d in diagnostics if _reported(d.code, config)]
     return diagnostics
+
+
+def _reported(code: str, config: Config) -> bool:
+    """Whether reportlint's own finding ``code`` (RL002, an unused suppression) is wanted:
+    not ignored and, with ``select``, selected (as Ruff treats RUF100)."""
+    if _matches(code, config.ignore):
+        return False
+    return config.select is None or _matches(code, (*config.select, *config.extend_select))
 
 
 def lint_text(
