@@ -36,8 +36,10 @@ class _Values(dict):  # type: ignore[type-arg]
 
 
 def render(message: str, values: dict[str, Any]) -> str:
+    if type(values) is not _Values:
+        values = _Values(values)
     try:
-        return message.format_map(_Values(values))  # the fast path: plain {name} fields
+        return message.format_map(values)  # the fast path: plain {name} fields
     except (ValueError, IndexError, KeyError, AttributeError, TypeError):
         return string.Formatter().vformat(message, (), _Values(values))  # raises as it always did
 
@@ -176,7 +178,8 @@ def lint_document(doc: Document, rules: Sequence[Rule], config: Config | None = 
             if key in seen:
                 continue
             seen.add(key)
-            values = {**common, **finding.values}
+            values = _Values(common)
+            values.update(finding.values)
             severity = rule_severity if override or not finding.severity else Severity.parse(finding.severity)
             fix = None
             if finding.edits:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Iterator
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import Any
 
 import regex
@@ -227,6 +227,62 @@ def evaluate(program: Program, functions: dict[str, Callable[..., Any]], variabl
     raise ValueError(f"unknown program node {op!r}")
 
 
+Compiled = Callable[[dict[str, Callable[..., Any]], dict[str, Any]], Any]
+
+
+def compile_program(program: Program) -> Compiled:
+    """``program`` as nested closures: ``compiled(functions, variables)`` is
+    ``evaluate(program, functions, variables)`` without walking the tuples again on every
+    evaluation (an ``expr`` rule is evaluated once per document or section)."""
+    op = program[0]
+    if op == "const":
+        value = program[1]
+        return lambda functions, variables: value
+    if op == "var":
+        name = program[1]
+        return lambda functions, variables: variables.get(name)
+    if op == "call":
+        function, arguments = program[1], [compile_program(a) for a in program[2]]
+        return lambda functions, variables: functions[function](*[a(functions, variables) for a in arguments])
+    if op == "not":
+        operand = compile_program(program[1])
+        return lambda functions, variables: not operand(functions, variables)
+    if op in ("and", "or"):
+        operands = [compile_program(a) for a in program[1]]
+        if len(operands) == 1:
+            return operands[0]
+        if op == "and":
+            return lambda functions, variables: all(o(functions, variables) for o in operands)
+        return lambda functions, variables: any(o(functions, variables) for o in operands)
+    if op == "compare":
+        left, compare, right = compile_program(program[1]), COMPARE[program[2]], compile_program(program[3])
+
+        def compared(functions: dict[str, Callable[..., Any]], variables: dict[str, Any]) -> bool:
+            a, b = left(functions, variables), right(functions, variables)
+            if a is None or b is None:
+                return False
+            try:
+                return compare(a, b)
+            except TypeError:
+                return False
+
+        return compared
+    if op == "arith":
+        operands, operators = [compile_program(a) for a in program[1]], program[2]
+
+        def arithmetic(functions: dict[str, Callable[..., Any]], variables: dict[str, Any]) -> Any:
+            values = [o(functions, variables) for o in operands]
+            value = values[0]
+            for operator_, operand in zip(operators, values[1:], strict=True):
+                if value is None or operand is None:
+                    return None
+                value = value + operand if operator_ == "+" else value - operand
+            return value
+
+        return arithmetic
+    raise ValueError(f"unknown program node {op!r}")
+
+
 def _names(program: Program) -> Iterator[tuple[str, str]]:
     op = program[0]
     if op == "var":
@@ -270,6 +326,16 @@ class Expr(Check):
                 raise self.fail("when", f"unknown {kind} '{name}' (known: {', '.join(sorted(known))})")
         self.at = params.get("at", "scope" if self.rule.scope.is_section else "title")
 
+    @cached_property
+    def compiled(self) -> Compiled:
+        return compile_program(self.program)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Closures do not pickle (the rule cache pickles checks): compiled again on first use.
+        state = dict(self.__dict__)
+        state.pop("compiled", None)
+        return state
+
     def run(self, ctx: LintContext) -> Iterator[Finding]:
         spans = ctx.spans(self.rule.scope, self.rule.pack)
         if self.rule.scope.is_section:
@@ -280,9 +346,10 @@ class Expr(Check):
         scope = Scope(ctx, self.rule.pack, None)
         functions = _functions(scope)
         variables = {"report_year": ctx.report_year, "kind": ctx.profile.get("kind")}
+        condition = self.compiled
         for span in targets:
             scope.span = span
-            if not evaluate(self.program, functions, variables):
+            if not condition(functions, variables):
                 continue
             start, end = report_location(ctx, [span] if span else [], self.at)
             values: dict[str, Any] = {"kind": ctx.profile.get("kind", "")}  # FZ705's message names it

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 import regex
@@ -48,14 +49,20 @@ class Search:
         windows = None
         if literals is not None:
             if not ctx.literals.any_in(literals):
-                return  # the pattern cannot match this document
+                return iter(())  # the pattern cannot match this document
             if self.reach is not None:
                 windows = ctx.literals.windows(literals, self.reach)
             elif self.line_local:
                 windows = ctx.literals.line_windows(literals)
-        for low, high in _search_ranges(spans, windows):
-            if high > start:
-                yield from self.pattern.finditer(ctx.text, max(low, start), high, timeout=self.timeout)
+        text, finditer, timeout = ctx.text, self.pattern.finditer, self.timeout
+        if windows is None and len(spans) == 1:  # one search: its own iterator, no generator around it
+            low, high = spans[0].start, spans[0].end
+            return finditer(text, max(low, start), high, timeout=timeout) if high > start else iter(())
+        return chain.from_iterable(
+            finditer(text, max(low, start), high, timeout=timeout)
+            for low, high in _search_ranges(spans, windows)
+            if high > start
+        )
 
 
 def _leftmost(searches: list[Search], ctx: LintContext, spans: list[Span]) -> Iterator[regex.Match[str]]:

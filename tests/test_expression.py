@@ -1,0 +1,62 @@
+"""The condition language of ``expr`` rules: compiled closures agree with the tuple
+interpreter (the definition) on every program shape and on null and type mismatches."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from typing import Any
+
+from reportlint.checks.expression import FUNCTION_NAMES, compile_program, evaluate, expression_parser, to_program
+from reportlint.engine import load_ruleset
+
+CONDITIONS = [
+    "heading_year() != report_year + 1",
+    'report_year and not heading_year() and not heading_mentions("下一年度")',
+    "signature_date() > deadline()",
+    'not section("plan") or count("的") >= 3 - 1',
+    'kind == "政府" and (title_lines() > 1 or has_title())',
+    "report_year - 1 == 2023 or report_year + 1 < heading_year()",
+    "not not true and false or 7",
+    'mentions(report_year) and mentions("第一责任人")',
+]
+
+VALUES: list[Any] = [None, 0, 1, 2023, 2024, 2025, 20250301, True, False, "", "政府", "x"]
+
+
+def _constant(value: Any) -> Any:
+    return lambda *args: value
+
+
+def _random_functions(rng: random.Random) -> dict[str, Any]:
+    return {name: _constant(rng.choice(VALUES)) for name in sorted(FUNCTION_NAMES)}
+
+
+def _outcome(run: Any, *args: Any) -> Any:
+    """The value, or the type of the error (both raise alike, e.g. "x" + 1)."""
+    try:
+        return run(*args)
+    except TypeError as error:
+        return type(error)
+
+
+def test_compiled_conditions_agree_with_the_interpreter() -> None:
+    rng = random.Random(21)
+    shipped = [r.params["when"] for r in load_ruleset().rules if r.check_kind == "expr"]
+    for source in CONDITIONS + shipped:
+        program = to_program(expression_parser().parse(source))
+        compiled = compile_program(program)
+        for _ in range(300):
+            functions = _random_functions(rng)
+            variables = {"report_year": rng.choice(VALUES), "kind": rng.choice(VALUES)}
+            expected = _outcome(evaluate, program, functions, variables)
+            assert _outcome(compiled, functions, variables) == expected, source
+
+
+def test_null_and_mismatched_comparisons_are_false_and_null_arithmetic_is_null() -> None:
+    for left, right in itertools.product([None, 1, "a"], repeat=2):
+        program = to_program(expression_parser().parse("x < y"))
+        expected = evaluate(program, {}, {"x": left, "y": right})
+        assert compile_program(program)({}, {"x": left, "y": right}) == expected
+    assert compile_program(to_program(expression_parser().parse("x + 1")))({}, {"x": None}) is None
+    assert compile_program(to_program(expression_parser().parse("x < 1")))({}, {"x": None}) is False
