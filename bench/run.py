@@ -21,6 +21,7 @@ deterministically in ``bench/.corpus/`` (git-ignored).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -30,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -178,6 +180,21 @@ def has_jobs_option() -> bool:
     return "--jobs" in out.stdout
 
 
+@contextlib.contextmanager
+def pinned_to_one_cpu() -> Iterator[None]:
+    """Keep this process on one CPU while timing in-process (as pyperf advises): a move to
+    the other core in the middle of a 5 ms measurement costs more than what is measured."""
+    if not hasattr(os, "sched_setaffinity"):
+        yield
+        return
+    allowed = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {max(allowed)})
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, allowed)
+
+
 def warm_lint(rounds: int) -> dict[str, float]:
     """Median in-process lint time per 10k characters over the five fixture reports."""
     sys.path.insert(0, str(ROOT / "src"))
@@ -201,16 +218,17 @@ def warm_lint(rounds: int) -> dict[str, float]:
             lint_document(Document.from_text(text, path=name), rules, config)
         return clock() - start
 
-    for _ in range(3):
-        once(sources)  # warm up: every pattern compiled, every lazy table built
-    per_round = [once(sources) for _ in range(rounds)]
-    per_round_cpu = [once(sources, time.process_time) for _ in range(rounds)]
-    per_largest = [once([largest]) for _ in range(rounds)]
-    per_long = [once([long_report]) for _ in range(rounds)]
-    per_long_cpu = [once([long_report], time.process_time) for _ in range(rounds)]
-    # What any report costs, however short: a title and one sentence.
-    minimal = ("某局2024年法治政府建设情况报告\n\n全年开展培训10次。\n", "minimal-report.txt")
-    per_minimal = [once([minimal]) for _ in range(rounds)]
+    with pinned_to_one_cpu():
+        for _ in range(3):
+            once(sources)  # warm up: every pattern compiled, every lazy table built
+        per_round = [once(sources) for _ in range(rounds)]
+        per_round_cpu = [once(sources, time.process_time) for _ in range(rounds)]
+        per_largest = [once([largest]) for _ in range(rounds)]
+        per_long = [once([long_report]) for _ in range(rounds)]
+        per_long_cpu = [once([long_report], time.process_time) for _ in range(rounds)]
+        # What any report costs, however short: a title and one sentence.
+        minimal = ("某局2024年法治政府建设情况报告\n\n全年开展培训10次。\n", "minimal-report.txt")
+        per_minimal = [once([minimal]) for _ in range(rounds)]
     median = statistics.median(per_round)
     return {
         "long_chars": len(long_report[0]),
@@ -241,16 +259,17 @@ def print_rule_times(rounds: int) -> None:
     doc = Document.from_text(joined[: joined.rfind("\n", 0, 10_000)], path="long-report.txt")
     scanner = literal_scanner(rules)
     times: dict[str, list[float]] = {rule.code: [] for rule in rules}
-    for round_ in range(rounds + 3):
-        ctx = LintContext(doc, scanner=scanner)
-        ctx.profile = effective_profile(ctx, config, [rules[0].pack])
-        ctx.outline  # noqa: B018 - built before the clock starts: shared by all rules
-        ctx.literals.any_in(frozenset(scanner.literals))  # the one literal pass, shared too
-        for rule in rules:
-            start = time.perf_counter()
-            list(rule.check.run(ctx))
-            if round_ >= 3:
-                times[rule.code].append(time.perf_counter() - start)
+    with pinned_to_one_cpu():
+        for round_ in range(rounds + 3):
+            ctx = LintContext(doc, scanner=scanner)
+            ctx.profile = effective_profile(ctx, config, [rules[0].pack])
+            ctx.outline  # noqa: B018 - built before the clock starts: shared by all rules
+            ctx.literals.any_in(frozenset(scanner.literals))  # the one literal pass, shared too
+            for rule in rules:
+                start = time.perf_counter()
+                list(rule.check.run(ctx))
+                if round_ >= 3:
+                    times[rule.code].append(time.perf_counter() - start)
     medians = sorted(((statistics.median(v) * 1e3, code) for code, v in times.items()), reverse=True)
     print(f"warm time per rule on a {len(doc.text):,}-character report (median of {rounds} rounds, ms):")
     for ms, code in medians:

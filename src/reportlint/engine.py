@@ -161,6 +161,7 @@ def lint_document(doc: Document, rules: Sequence[Rule], config: Config | None = 
     seen: set[tuple[str, int, int]] = set()
     diagnostics = []
     overrides = config.severity
+    path = doc.path
     for rule in rules:
         try:
             findings = list(rule.check.run(ctx))
@@ -170,34 +171,26 @@ def lint_document(doc: Document, rules: Sequence[Rule], config: Config | None = 
             continue
         if not findings:
             continue
-        code = rule.code
+        code, name, category, basis, message = rule.code, rule.name, rule.category, rule.basis, rule.message
+        fix_title, fix_safe = rule.fix_title, rule.fix_safe
         override = overrides.get(code)
         rule_severity = Severity.parse(override) if override else rule.severity
-        for finding in findings:
-            key = (code, finding.start, finding.end)
+        for start, end, found_values, edits, found_severity in findings:
+            key = (code, start, end)
             if key in seen:
                 continue
             seen.add(key)
             values = _Values(common)
-            values.update(finding.values)
-            severity = rule_severity if override or not finding.severity else Severity.parse(finding.severity)
+            values.update(found_values)
+            severity = rule_severity if override or not found_severity else Severity.parse(found_severity)
             fix = None
-            if finding.edits:
-                title = render(rule.fix_title, values) if rule.fix_title else "自动修正"
-                fix = _new_fix(title, finding.edits, rule.fix_safe)
+            if edits:
+                fix = _new_fix(render(fix_title, values) if fix_title else "自动修正", edits, fix_safe)
+            # (the fields in Diagnostic's order: code, name, category, severity, message,
+            # start, end, basis, fix, path, data)
             diagnostics.append(
                 _new_diagnostic(
-                    code=code,
-                    name=rule.name,
-                    category=rule.category,
-                    severity=severity,
-                    message=render(rule.message, values),
-                    start=finding.start,
-                    end=finding.end,
-                    basis=rule.basis,
-                    fix=fix,
-                    path=doc.path,
-                    data={},
+                    code, name, category, severity, render(message, values), start, end, basis, fix, path, {}
                 )
             )
     diagnostics.sort(key=Diagnostic.sort_key)

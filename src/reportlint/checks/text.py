@@ -15,9 +15,11 @@ from reportlint.checks import Check, Finding
 from reportlint.context import LintContext, Span
 from reportlint.diagnostics import Edit
 from reportlint.prefilter import analyse_pattern, pattern_line_local, terms_facts
+from reportlint.records import fast_constructor
 from reportlint.rules import compile_pattern
 from reportlint.rxcache import LazyPattern
 
+_new_edit = fast_constructor(Edit)  # one per fixable finding
 REGEX_TIMEOUT = 2.0  # seconds; a catastrophic pattern must not hang a run
 
 
@@ -388,7 +390,7 @@ class Forbid(MatcherMixin):
                 replacement = "".join(self.fix_map.get(ch, ch) for ch in text)
             if replacement is not None:
                 values["fix"] = replacement
-                edits = (Edit(start, end, replacement),)
+                edits = (_new_edit(start, end, replacement),)
             yield Finding(start, end, values, edits)
 
 
@@ -470,5 +472,5 @@ class Substitute(MatcherMixin):
             }
             edits: tuple[Edit, ...] = ()
             if self.fixable and " or " not in pair.right:
-                edits = (Edit(match.start(), match.end(), pair.right),)
+                edits = (_new_edit(match.start(), match.end(), pair.right),)
             yield Finding(match.start(), match.end(), values, edits, pair.severity)
