@@ -172,7 +172,7 @@ def lint_document(doc: Document, rules: Sequence[Rule], config: Config | None = 
         if not findings:
             continue
         code, name, category, basis, message = rule.code, rule.name, rule.category, rule.basis, rule.message
-        fix_title, fix_safe = rule.fix_title, rule.fix_safe
+        fix_title, fix_safe = rule.fix_title or "自动修正", rule.fix_safe
         override = overrides.get(code)
         rule_severity = Severity.parse(override) if override else rule.severity
         for start, end, found_values, edits, found_severity in findings:
@@ -185,7 +185,8 @@ def lint_document(doc: Document, rules: Sequence[Rule], config: Config | None = 
             severity = rule_severity if override or not found_severity else Severity.parse(found_severity)
             fix = None
             if edits:
-                fix = _new_fix(render(fix_title, values) if fix_title else "自动修正", edits, fix_safe)
+                templated = "{" in fix_title or "}" in fix_title
+                fix = _new_fix(render(fix_title, values) if templated else fix_title, edits, fix_safe)
             # (the fields in Diagnostic's order: code, name, category, severity, message,
             # start, end, basis, fix, path, data)
             diagnostics.append(
