@@ -501,7 +501,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--warm-processes", type=int, default=5, help="fresh processes the warm measurement runs in (default 5)"
     )
-    parser.add_argument("--warm-worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--warm-worker", action="store_true", help="only measure warm linting in this process; print JSON"
+    )
     args = parser.parse_args(argv)
     if args.rule_times:
         print_rule_times(args.warm_rounds)
