@@ -283,3 +283,13 @@ def test_pattern_lists_find_what_their_alternation_finds(code: str) -> None:
         ctx = LintContext(doc, scanner=scanner)
         merged = [m.span() for m in _leftmost(rule.check.searches, ctx, [Span(0, len(doc.text))])]
         assert merged == [m.span() for m in alternation.finditer(doc.text) if m.end() > m.start()], repr(text)
+
+
+def test_without_pyahocorasick_each_literal_is_searched_on_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "ahocorasick", None)  # the import fails, as on a platform without the wheel
+    scanner = LiteralScanner(["法制宣传", "宪法日"])
+    index = LiteralIndex("开展法制宣传活动", scanner)
+    assert scanner._automaton is None
+    assert index.any_in(frozenset({"法制宣传"})) and not index.any_in(frozenset({"宪法日"}))
