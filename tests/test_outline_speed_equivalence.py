@@ -241,6 +241,10 @@ def ref_build_outline(doc: Document) -> O.Outline:
     block, title_block = ref_find_header(stripped, candidates)
     header = set(block)
 
+    # A bare 一、/1. marker is dropped when the paragraph before it (the paragraphs of the
+    # text above it, with the headings decided so far) holds 40+ characters and its last
+    # line stops mid-sentence.  Straightforward and quadratic: the paragraphs are built
+    # again for every candidate.
     headings: list[O.Heading] = []
     heading_at: dict[int, O.Heading] = {}
     previous = -1
@@ -248,17 +252,17 @@ def ref_build_outline(doc: Document) -> O.Outline:
         if not current:
             continue
         heading = candidates.get(index)
-        if (
-            heading is not None
-            and heading.level in (1, 3)
-            and previous >= 0
-            and (previous not in heading_at or heading_at[previous].run_in)
-            and previous not in header
-            and len(stripped[previous]) >= O._BROKEN_LONG
-            and stripped[previous][-1] not in O._FINAL
-            and O._MEANINGFUL.match(stripped[previous][-1])
-        ):
-            heading = None
+        if heading is not None and heading.level in (1, 3) and previous >= 0:
+            above = ref_build_paragraphs(doc, stripped[:index], heading_at, header)
+            paragraph_chars = sum(len(stripped[line - 1]) for line in above[-1].lines)
+            if (
+                (previous not in heading_at or heading_at[previous].run_in)
+                and previous not in header
+                and paragraph_chars >= O._BROKEN_LONG
+                and stripped[previous][-1] not in O._FINAL
+                and O._MEANINGFUL.match(stripped[previous][-1])
+            ):
+                heading = None
         if heading is not None:
             headings.append(heading)
             heading_at[index] = heading

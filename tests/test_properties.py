@@ -853,15 +853,10 @@ REGRESSION_FILES = sorted(p for p in REGRESSIONS.glob("*") if p.is_file() and p.
 # strict: once the bug is fixed the replay passes, the xfail turns into a failure, and the
 # entry must be removed here.
 OPEN_BUGS = {
-    "fix-relint-unsafe-fz111-joined-line-hides-heading.txt": (
-        "outline drops a bare '1.' heading after a broken line of 40+ characters; FZ111's (unsafe) fix joins a"
-        " 38-character line into a longer one, so the next run sees '1.贡' as a continuation and flags a new break"
-    ),
 }
 # The same bugs as failure messages, so generated examples that hit them again are not
 # reported as new (the regression inputs above keep them visible).
 OPEN_BUG_MESSAGES = [
-    regex.compile(r"^fixing FZ111 left"),
 ]
 
 

@@ -578,29 +578,9 @@ def build_outline(doc: Document) -> Outline:
     block, title_block = _find_header(stripped, candidates)
     header = set(block)
 
-    # Headings, dropping bare markers that continue a line broken mid-sentence.  A heading
-    # has a title, so its line is not blank; "previous" is the last non-blank line before it.
-    headings: list[Heading] = []
-    heading_at: dict[int, Heading] = {}
-    for index, heading in candidates.items():
-        if heading.level in (1, 3):
-            previous = index - 1
-            while previous >= 0 and not stripped[previous]:
-                previous -= 1
-            if (
-                previous >= 0
-                and (previous not in heading_at or heading_at[previous].run_in)
-                and previous not in header
-                and len(stripped[previous]) >= _BROKEN_LONG
-                and stripped[previous][-1] not in _FINAL
-                and _MEANINGFUL.match(stripped[previous][-1])
-            ):
-                continue
-        headings.append(heading)
-        heading_at[index] = heading
+    headings, paragraphs = _build_headings_and_paragraphs(doc, stripped, candidates, header)
 
     root, sections = _build_sections(doc, headings)
-    paragraphs = _build_paragraphs(doc, stripped, heading_at, header)
     enumerations = _group_enumerators(find_enumerators(doc), sections)
 
     if title_block:
@@ -653,9 +633,14 @@ def _build_sections(doc: Document, headings: list[Heading]) -> tuple[Section, li
     return root, sections
 
 
-def _build_paragraphs(
-    doc: Document, stripped: list[str], heading_at: dict[int, Heading], header: set[int]
-) -> list[Paragraph]:
+def _build_headings_and_paragraphs(
+    doc: Document, stripped: list[str], candidates: dict[int, Heading], header: set[int]
+) -> tuple[list[Heading], list[Paragraph]]:
+    """The headings (the candidates, less bare markers that continue a sentence broken
+    mid-way) and the paragraphs, in one pass: a candidate is judged by the paragraph
+    it would continue, so the decision is the same whether that paragraph's lines are
+    broken (as extracted) or joined (as FZ111's fix leaves them)."""
+
     def short_unpunctuated(group: list[int]) -> bool:
         """Whether the paragraph so far, joined, is short and unpunctuated (an unnumbered
         heading).  Judged on the joined text, not the last line alone: a short line that
@@ -668,8 +653,11 @@ def _build_paragraphs(
                 return False
         return not any(_SENTENCE_PUNCT.search(stripped[index]) for index in group)
 
+    headings: list[Heading] = []
+    heading_at: dict[int, Heading] = {}
     groups: list[list[int]] = []
     group: list[int] = []
+    group_chars = 0  # characters of the paragraph ``group`` so far
     # Whether the paragraph ``group`` looks broken at its last line, so the next line may
     # continue it.  A run-in heading line carries body text and may be broken; a
     # stand-alone one not.  (The checks are cheapest first; none has side effects.)
@@ -677,6 +665,23 @@ def _build_paragraphs(
     for index, text in enumerate(stripped):
         if not text:
             continue
+        candidate = candidates.get(index)
+        if candidate is not None:
+            last = group[-1] if group else -1
+            # A 一、 or 1. marker after a paragraph of 40+ characters that stops mid-sentence
+            # continues that sentence: it is no heading.
+            continues = (
+                candidate.level in (1, 3)
+                and last >= 0
+                and (last not in heading_at or heading_at[last].run_in)
+                and last not in header
+                and group_chars >= _BROKEN_LONG
+                and stripped[last][-1] not in _FINAL
+                and _MEANINGFUL.match(stripped[last][-1]) is not None
+            )
+            if not continues:
+                headings.append(candidate)
+                heading_at[index] = candidate
         if may_continue and not (
             index in heading_at
             or index in header
@@ -684,8 +689,10 @@ def _build_paragraphs(
             or _is_date(text)
         ):
             group.append(index)
+            group_chars += len(text)
         else:
             group = [index]
+            group_chars = len(text)
             groups.append(group)
         heading = heading_at.get(index)
         may_continue = not (
@@ -697,7 +704,7 @@ def _build_paragraphs(
         )
     starts = doc.line_starts
     lines = doc.lines
-    return [
+    paragraphs = [
         _new_paragraph(
             starts[group[0]],
             starts[group[-1]] + len(lines[group[-1]]),
@@ -705,6 +712,7 @@ def _build_paragraphs(
         )
         for group in groups
     ]
+    return headings, paragraphs
 
 
 def _group_enumerators(enumerators: list[Enumerator], sections: list[Section]) -> list[tuple[Enumerator, ...]]:
