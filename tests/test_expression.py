@@ -1,5 +1,5 @@
-"""The condition language of ``expr`` rules: compiled closures agree with the tuple
-interpreter (the definition) on every program shape and on null and type mismatches."""
+"""The condition language of ``expr`` rules: compiled closures agree with a tuple
+interpreter (the definition, below) on every program shape and on null and type mismatches."""
 
 from __future__ import annotations
 
@@ -7,8 +7,58 @@ import itertools
 import random
 from typing import Any
 
-from reportlint.checks.expression import FUNCTION_NAMES, compile_program, evaluate, expression_parser, to_program
+from reportlint.checks.expression import (
+    COMPARE,
+    FUNCTION_NAMES,
+    Program,
+    compile_program,
+    expression_parser,
+    to_program,
+)
 from reportlint.engine import load_ruleset
+
+
+def evaluate(program: Program, functions: dict[str, Any], variables: dict[str, Any]) -> Any:
+    """Value of ``program``: ``and``/``or``/``not`` use Python truthiness, a comparison
+    with null (None) or of mismatched types is false, arithmetic on null is null."""
+    op = program[0]
+    if op == "const":
+        return program[1]
+    if op == "var":
+        return variables.get(program[1])
+    if op == "call":
+        return functions[program[1]](*[evaluate(a, functions, variables) for a in program[2]])
+    if op == "not":
+        return not evaluate(program[1], functions, variables)
+    if op == "and":
+        operands = program[1]
+        if len(operands) == 1:
+            return evaluate(operands[0], functions, variables)
+        return all(evaluate(a, functions, variables) for a in operands)
+    if op == "or":
+        operands = program[1]
+        if len(operands) == 1:
+            return evaluate(operands[0], functions, variables)
+        return any(evaluate(a, functions, variables) for a in operands)
+    if op == "compare":
+        left = evaluate(program[1], functions, variables)
+        right = evaluate(program[3], functions, variables)
+        if left is None or right is None:
+            return False
+        try:
+            return COMPARE[program[2]](left, right)
+        except TypeError:
+            return False
+    if op == "arith":
+        values = [evaluate(a, functions, variables) for a in program[1]]
+        value = values[0]
+        for operator_, operand in zip(program[2], values[1:], strict=True):
+            if value is None or operand is None:
+                return None
+            value = value + operand if operator_ == "+" else value - operand
+        return value
+    raise ValueError(f"unknown program node {op!r}")
+
 
 CONDITIONS = [
     "heading_year() != report_year + 1",

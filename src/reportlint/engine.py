@@ -133,13 +133,7 @@ def literal_scanner(rules: Sequence[Rule]) -> LiteralScanner:
     key = tuple(map(id, rules))
     entry = _SCANNERS.get(key)
     if entry is None:
-        literals = [
-            literal
-            for rule in rules
-            if hasattr(rule.check, "literal_sets")
-            for literal_set in rule.check.literal_sets()
-            for literal in literal_set
-        ]
+        literals = [literal for rule in rules for literal_set in rule.check.literal_sets() for literal in literal_set]
         if len(_SCANNERS) >= 32:
             _SCANNERS.clear()
         # The rules are kept with their scanner so that their ids cannot be reused.

@@ -27,11 +27,13 @@ match; ``required`` = strings one of which every match contains):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import regex
+
+_T = TypeVar("_T")
 
 MAX_EXACT = 64  # largest exact set carried through concatenation
 MAX_CLASS = 16  # largest character class expanded into single characters
@@ -341,27 +343,25 @@ def analyse_pattern(pattern: str, flags: int = 0) -> PatternFacts:
 
 def pattern_reach(pattern: str, flags: int = 0) -> int | None:
     """Most characters a match of ``pattern`` inspects, lookarounds included (None: unbounded)."""
-    try:
-        parsed = _parse(pattern, flags)
-        if parsed is None:
-            return None
-        core, tree, _ = parsed
-        return _Analyser(core).reach(tree)
-    except Exception:
-        return None
+    return _tree_fact(pattern, flags, _Analyser.reach, None)
 
 
 def pattern_line_local(pattern: str, flags: int = 0) -> bool:
     """Whether no match of ``pattern``, with what its look-arounds inspect, reaches across a
     line break (and no anchor depends on where a search starts or stops)."""
+    return _tree_fact(pattern, flags, _Analyser.line_local, False)
+
+
+def _tree_fact(pattern: str, flags: int, fact: Callable[[_Analyser, object], _T], unknown: _T) -> _T:
+    """``fact`` of the pattern's parse tree, or ``unknown`` when it cannot be read."""
     try:
         parsed = _parse(pattern, flags)
         if parsed is None:
-            return False
+            return unknown
         core, tree, _ = parsed
-        return _Analyser(core).line_local(tree)
-    except Exception:
-        return False
+        return fact(_Analyser(core), tree)
+    except Exception:  # the parser's internals are not a public API
+        return unknown
 
 
 def _has_required_string(pattern: str, flags: int) -> bool:

@@ -55,6 +55,10 @@ class Check:
     def run(self, ctx: LintContext) -> Iterator[Finding]:  # pragma: no cover - overridden
         raise NotImplementedError
 
+    def literal_sets(self) -> Iterator[frozenset[str]]:
+        """Prefilter literals of the kind's patterns, for the rule set's literal scanner."""
+        return iter(())
+
     def validate(self) -> None:
         params = self.rule.params
         for key, value in params.items():

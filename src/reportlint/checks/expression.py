@@ -185,55 +185,14 @@ def to_program(tree: Any) -> Program:
     raise ValueError(f"unexpected expression node {kind!r}")
 
 
-def evaluate(program: Program, functions: dict[str, Callable[..., Any]], variables: dict[str, Any]) -> Any:
-    """Value of ``program``: ``and``/``or``/``not`` use Python truthiness, a comparison
-    with null (None) or of mismatched types is false, arithmetic on null is null."""
-    op = program[0]
-    if op == "const":
-        return program[1]
-    if op == "var":
-        return variables.get(program[1])
-    if op == "call":
-        return functions[program[1]](*[evaluate(a, functions, variables) for a in program[2]])
-    if op == "not":
-        return not evaluate(program[1], functions, variables)
-    if op == "and":
-        operands = program[1]
-        if len(operands) == 1:
-            return evaluate(operands[0], functions, variables)
-        return all(evaluate(a, functions, variables) for a in operands)
-    if op == "or":
-        operands = program[1]
-        if len(operands) == 1:
-            return evaluate(operands[0], functions, variables)
-        return any(evaluate(a, functions, variables) for a in operands)
-    if op == "compare":
-        left = evaluate(program[1], functions, variables)
-        right = evaluate(program[3], functions, variables)
-        if left is None or right is None:
-            return False
-        try:
-            return COMPARE[program[2]](left, right)
-        except TypeError:
-            return False
-    if op == "arith":
-        values = [evaluate(a, functions, variables) for a in program[1]]
-        value = values[0]
-        for operator_, operand in zip(program[2], values[1:], strict=True):
-            if value is None or operand is None:
-                return None
-            value = value + operand if operator_ == "+" else value - operand
-        return value
-    raise ValueError(f"unknown program node {op!r}")
-
-
 Compiled = Callable[[dict[str, Callable[..., Any]], dict[str, Any]], Any]
 
 
 def compile_program(program: Program) -> Compiled:
-    """``program`` as nested closures: ``compiled(functions, variables)`` is
-    ``evaluate(program, functions, variables)`` without walking the tuples again on every
-    evaluation (an ``expr`` rule is evaluated once per document or section)."""
+    """``program`` as nested closures, ``compiled(functions, variables)`` giving its value
+    (built once per rule: an ``expr`` rule is evaluated once per document or section).
+    ``and``/``or``/``not`` use Python truthiness, a comparison with null (None) or of
+    mismatched types is false, arithmetic on null is null."""
     op = program[0]
     if op == "const":
         value = program[1]

@@ -101,11 +101,6 @@ class MatcherMixin(Check):
     searches: list[Search]
     allow: LazyPattern | None
 
-    @property
-    def pattern(self) -> LazyPattern:
-        """The (first) pattern."""
-        return self.searches[0].pattern
-
     def compile_matcher(self, params: dict[str, Any], terms_key: str = "terms") -> None:
         if "pattern" in params and terms_key in params:
             raise self.fail("pattern", f"give either 'pattern' or '{terms_key}', not both")
@@ -137,7 +132,7 @@ class MatcherMixin(Check):
 
     def literal_sets(self) -> Iterator[frozenset[str]]:
         """The prefilter literals of each pattern (for the rule set's literal scanner)."""
-        for search in getattr(self, "searches", ()):  # (a by_year requirement has none)
+        for search in self.searches:
             if search.literals is not None:
                 yield search.literals
 
@@ -266,7 +261,9 @@ class Require(MatcherMixin):
             raise self.fail("kind", "require needs exactly one of 'any', 'all', 'pattern', 'by_year'")
         self.mode = given[0]
         self.terms: list[str] = params.get("any") or params.get("all") or []
-        if self.mode != "by_year":
+        if self.mode == "by_year":
+            self.searches = []  # the year's terms come from pack.toml, per document
+        else:
             self.compile_matcher(params, "any" if self.mode == "any" else "all")
         self.min = params.get("min", 1)
         self.at = params.get("at", "scope" if self.rule.scope.is_section else "title")
