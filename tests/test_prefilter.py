@@ -235,6 +235,17 @@ def test_scanner_index_answers_like_one_search_per_literal() -> None:
             assert scanned.line_windows(group) == plain.line_windows(group), text
 
 
+def test_scanner_finds_every_occurrence_also_around_a_lone_surrogate() -> None:
+    """Overlapping and nested occurrences, ascending; a text the automaton cannot take as
+    UTF-8 (a lone surrogate, as an undecodable byte may leave) is searched literal by literal."""
+    scanner = LiteralScanner(["法治", "法治政府", "治政", "政府建设"])
+    text = "法治政府建设，法治政府。"
+    expected = {"法治": [0, 7], "法治政府": [0, 7], "治政": [1, 8], "政府建设": [2]}
+    assert scanner.occurrences(text) == expected
+    assert scanner.occurrences(text + "\ud800") == expected
+    assert scanner.occurrences("\udc80" + text) == {k: [at + 1 for at in v] for k, v in expected.items()}
+
+
 def test_shipped_rules_lint_the_same_with_and_without_the_scanner() -> None:
     rules = load_ruleset().rules
     scanner = literal_scanner(rules)
@@ -285,10 +296,10 @@ def test_pattern_lists_find_what_their_alternation_finds(code: str) -> None:
         assert merged == [m.span() for m in alternation.finditer(doc.text) if m.end() > m.start()], repr(text)
 
 
-def test_without_pyahocorasick_each_literal_is_searched_on_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_ahocorasick_rs_each_literal_is_searched_on_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 
-    monkeypatch.setitem(sys.modules, "ahocorasick", None)  # the import fails, as on a platform without the wheel
+    monkeypatch.setitem(sys.modules, "ahocorasick_rs", None)  # the import fails, as on a platform without the wheel
     scanner = LiteralScanner(["法制宣传", "宪法日"])
     index = LiteralIndex("开展法制宣传活动", scanner)
     assert scanner._automaton is None

@@ -16,6 +16,7 @@ from reportlint.prefilter import LiteralIndex, LiteralScanner
 from reportlint.rules import Pack, Part, Scope
 from reportlint.rxcache import LazyPattern
 from reportlint.segmentation import boundaries
+from reportlint.watchdog import RULE_TIMEOUT
 
 YEAR_IN_TEXT = LazyPattern(r"(?<![0-9])(20[0-9]{2})\s*年")
 SIGNATURE_DATE = LazyPattern(r"\s*(20[0-9]{2})年([0-9]{1,2})月([0-9]{1,2})日\s*")
@@ -41,6 +42,9 @@ class LintContext:
     profile: dict[str, Any] = field(default_factory=dict)
     # The rule set's literals in one automaton (the engine passes it; None: one search each)
     scanner: LiteralScanner | None = None
+    # The time limit a check passes to its searches; None while the engine's watch
+    # enforces the limit for the whole rule (see reportlint.watchdog).
+    regex_timeout: float | None = RULE_TIMEOUT
     _line_cuts: dict[int, frozenset[int]] = field(default_factory=dict, repr=False)
     _spans: dict[tuple[Scope, int], list[Span]] = field(default_factory=dict, repr=False)
     _sections: dict[tuple[Any, ...], list[Section]] = field(default_factory=dict, repr=False)

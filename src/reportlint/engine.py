@@ -4,12 +4,14 @@ Document and turn findings into sorted, deterministic Diagnostics."""
 from __future__ import annotations
 
 import string
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from reportlint import watchdog
 from reportlint.config import Config
 from reportlint.context import LintContext
 from reportlint.diagnostics import Diagnostic, Fix, Severity
@@ -152,15 +154,36 @@ def lint_document(doc: Document, rules: Sequence[Rule], config: Config | None = 
         "next_year": year + 1 if year else "",
         "title": ctx.outline.title,
     }
+    with watchdog.RuleWatch() as watch:
+        # Under the watch's timer the searches need no time limit of their own.
+        ctx.regex_timeout = None if watch.active else watchdog.RULE_TIMEOUT
+        diagnostics = _run_rules(ctx, rules, config, common, watch)
+    diagnostics.sort(key=Diagnostic.sort_key)
+    if honours_suppressions(doc.path):
+        diagnostics = apply_suppressions(doc, diagnostics, [rule.code for rule in rules])
+        diagnostics = [d for d in diagnostics if _reported(d.code, config)]
+    return diagnostics
+
+
+def _run_rules(
+    ctx: LintContext, rules: Sequence[Rule], config: Config, common: dict[str, Any], watch: watchdog.RuleWatch
+) -> list[Diagnostic]:
+    """Each rule's findings as diagnostics (unsorted; a finding repeated at the same place
+    is kept once)."""
     seen: set[tuple[str, int, int]] = set()
     diagnostics = []
     overrides = config.severity
+    doc = ctx.doc
     path = doc.path
+    clock = time.perf_counter
     for rule in rules:
         try:
+            watch.started = clock()
             findings = list(rule.check.run(ctx))
+            watch.started = None
         except TimeoutError:
             # A pathological pattern must not hang or crash a batch: report it and go on.
+            watch.started = None
             diagnostics.append(_timeout_diagnostic(rule, doc))
             continue
         if not findings:
@@ -188,10 +211,6 @@ def lint_document(doc: Document, rules: Sequence[Rule], config: Config | None = 
                     code, name, category, severity, render(message, values), start, end, basis, fix, path, {}
                 )
             )
-    diagnostics.sort(key=Diagnostic.sort_key)
-    if honours_suppressions(doc.path):
-        diagnostics = apply_suppressions(doc, diagnostics, [rule.code for rule in rules])
-        diagnostics = [d for d in diagnostics if _reported(d.code, config)]
     return diagnostics
 
 

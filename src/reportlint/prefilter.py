@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import lru_cache
-from typing import NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import regex
 
@@ -447,17 +447,13 @@ def _char_class(literals: frozenset[str]) -> regex.Pattern[str]:
 
 class LiteralScanner:
     """The multi-character literals of a rule set in one Aho–Corasick automaton
-    (pyahocorasick): one pass over a document finds every occurrence of all of them,
-    instead of one substring search per literal and rule.
-
-    The automaton holds the literals reversed and scans the reversed text: pyahocorasick
-    looks a character up among a node's children one by one, so a pass costs about the
-    number of distinct first characters per character of text, and the literals of the
-    default pack end in fewer distinct characters than they start with."""
+    (ahocorasick_rs, a compiled DFA): one pass over a document finds every occurrence
+    of all of them, instead of one substring search per literal and rule."""
 
     def __init__(self, literals: Iterable[str]) -> None:
         self.literals = frozenset(literal for literal in literals if len(literal) > 1)
-        self._automaton = _automaton(self.literals) if self.literals else None
+        self._ordered = sorted(self.literals)  # the automaton reports a literal by its index here
+        self._automaton = _automaton(self._ordered) if self.literals else None
 
     def occurrences(self, text: str) -> dict[str, list[int]]:
         """Start offsets of each literal found in ``text`` (overlapping ones included),
@@ -465,29 +461,40 @@ class LiteralScanner:
         found: dict[str, list[int]] = {}
         if self._automaton is None:
             return found
-        last = len(text) - 1
-        # A reversed literal ending at ``end`` of the reversed text starts at ``last - end``.
-        for end, literal in self._automaton.iter(text[::-1]):
+        try:
+            matches = self._automaton.find_matches_as_indexes(text, overlapping=True)
+        except UnicodeEncodeError:  # a lone surrogate has no UTF-8 for the automaton: rare, search each
+            return _each_occurrence(text, self.literals)
+        ordered = self._ordered
+        for index, start, _ in matches:
+            literal = ordered[index]
             starts = found.get(literal)
             if starts is None:
-                found[literal] = [last - end]
+                found[literal] = [start]
             else:
-                starts.append(last - end)
-        for starts in found.values():
-            starts.reverse()  # the reversed scan meets them from the end
+                starts.append(start)
         return found
 
 
-def _automaton(literals: frozenset[str]) -> object | None:
+def _each_occurrence(text: str, literals: Iterable[str]) -> dict[str, list[int]]:
+    """What :meth:`LiteralScanner.occurrences` finds, one literal at a time."""
+    found: dict[str, list[int]] = {}
+    for literal in literals:
+        at = text.find(literal)
+        while at != -1:
+            found.setdefault(literal, []).append(at)
+            at = text.find(literal, at + 1)
+    return found
+
+
+def _automaton(literals: list[str]) -> Any:
     try:
-        import ahocorasick
+        import ahocorasick_rs
     except ImportError:  # a platform without the wheel: each literal is searched on its own
         return None
-    automaton = ahocorasick.Automaton()
-    for literal in sorted(literals):
-        automaton.add_word(literal[::-1], literal)
-    automaton.make_automaton()
-    return automaton
+    # The DFA takes about a millisecond to build for the default pack and searches two to
+    # three times faster than the automaton's other forms.
+    return ahocorasick_rs.AhoCorasick(literals, implementation=ahocorasick_rs.Implementation.DFA)
 
 
 class LiteralIndex:

@@ -18,7 +18,7 @@ import regex
 
 from reportlint import rxcache
 from reportlint.checks import Check, Finding
-from reportlint.checks.text import REGEX_TIMEOUT, report_location
+from reportlint.checks.text import report_location
 from reportlint.context import YEAR_IN_TEXT, LintContext, Span
 from reportlint.resources import grammar_path
 
@@ -99,7 +99,7 @@ def _functions(scope: Scope) -> dict[str, Callable[..., Any]]:
         return int(found.group(1)) if found else None
 
     def matches(pattern: str) -> bool:
-        return _compiled(pattern).search(scope.text, timeout=REGEX_TIMEOUT) is not None
+        return _compiled(pattern).search(scope.text, timeout=ctx.regex_timeout) is not None
 
     def count(term: str) -> int:
         return scope.text.count(term)
@@ -117,13 +117,13 @@ def _functions(scope: Scope) -> dict[str, Callable[..., Any]]:
         return (year + 1) * 10000 + month * 100 + day
 
     def title_matches(pattern: str) -> bool:
-        return _compiled(pattern).search(ctx.outline.title, timeout=REGEX_TIMEOUT) is not None
+        return _compiled(pattern).search(ctx.outline.title, timeout=ctx.regex_timeout) is not None
 
     def header_matches(pattern: str) -> bool:
         """The header lines that are not the title (版头), e.g. 中共…党组."""
         outline = ctx.outline
         lines = [ctx.doc.line_text(n) for n in outline.header_lines if n not in outline.title_lines]
-        return any(_compiled(pattern).search(line, timeout=REGEX_TIMEOUT) for line in lines)
+        return any(_compiled(pattern).search(line, timeout=ctx.regex_timeout) for line in lines)
 
     def title_lines() -> int:
         return len(ctx.outline.title_lines)
@@ -202,6 +202,11 @@ def compile_program(program: Program) -> Compiled:
         return lambda functions, variables: variables.get(name)
     if op == "call":
         function, arguments = program[1], [compile_program(a) for a in program[2]]
+        if not arguments:
+            return lambda functions, variables: functions[function]()
+        if len(arguments) == 1 and program[2][0][0] == "const":
+            argument = program[2][0][1]  # a constant argument (a pattern, a part's name): the usual call
+            return lambda functions, variables: functions[function](argument)
         return lambda functions, variables: functions[function](*[a(functions, variables) for a in arguments])
     if op == "not":
         operand = compile_program(program[1])
@@ -228,6 +233,8 @@ def compile_program(program: Program) -> Compiled:
         return compared
     if op == "arith":
         operands, operators = [compile_program(a) for a in program[1]], program[2]
+        if not operators:
+            return operands[0]  # every operand of a comparison is an "arith" node, most a single term
 
         def arithmetic(functions: dict[str, Callable[..., Any]], variables: dict[str, Any]) -> Any:
             values = [o(functions, variables) for o in operands]

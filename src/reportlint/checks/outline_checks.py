@@ -11,7 +11,7 @@ from itertools import islice
 from typing import Any, ClassVar
 
 from reportlint.checks import Check, Finding
-from reportlint.checks.text import REGEX_TIMEOUT, literal_alternation, report_location
+from reportlint.checks.text import literal_alternation, report_location
 from reportlint.context import LintContext
 from reportlint.diagnostics import Edit
 from reportlint.numerals import canonical_marker, to_chinese
@@ -101,7 +101,7 @@ class SectionCheck(Check):
                 start, end = section.body_start, section.end
             else:
                 start, end = section.start, section.end
-            if self.contains.search(ctx.text, start, end, timeout=REGEX_TIMEOUT):
+            if self.contains.search(ctx.text, start, end, timeout=ctx.regex_timeout):
                 continue
             yield Finding(heading.start, heading.title_end, {**values, "heading": heading.title})
 

@@ -20,7 +20,6 @@ from reportlint.rules import compile_pattern
 from reportlint.rxcache import LazyPattern
 
 _new_edit = fast_constructor(Edit)  # one per fixable finding
-REGEX_TIMEOUT = 2.0  # seconds; a catastrophic pattern must not hang a run
 
 
 def literal_alternation(terms: list[str]) -> str:
@@ -40,9 +39,9 @@ class Search:
     literals: frozenset[str] | None = None
     reach: int | None = None
     line_local: bool = False
-    # A list of plain terms cannot backtrack catastrophically: it runs without the timeout,
-    # which costs the matcher its fast string search.
-    timeout: float | None = REGEX_TIMEOUT
+    # Whether a search needs the time limit (ctx.regex_timeout): a list of plain terms
+    # cannot backtrack catastrophically.
+    guarded: bool = True
 
     def finditer(self, ctx: LintContext, spans: list[Span], start: int = 0) -> Iterator[regex.Match[str]]:
         """The pattern's matches in ``spans`` (from ``start`` on), as a search of each span
@@ -56,7 +55,8 @@ class Search:
                 windows = ctx.literals.windows(literals, self.reach)
             elif self.line_local:
                 windows = ctx.literals.line_windows(literals)
-        text, finditer, timeout = ctx.text, self.pattern.finditer, self.timeout
+        text, finditer = ctx.text, self.pattern.finditer
+        timeout = ctx.regex_timeout if self.guarded else None
         if windows is None and len(spans) == 1:  # one search: its own iterator, no generator around it
             low, high = spans[0].start, spans[0].end
             return finditer(text, max(low, start), high, timeout=timeout) if high > start else iter(())
@@ -116,7 +116,7 @@ class MatcherMixin(Check):
         elif params.get(terms_key):
             source = literal_alternation(params[terms_key])
             facts = terms_facts(params[terms_key], source)
-            self.searches = [Search(LazyPattern(source), facts.literals, facts.reach, timeout=None)]
+            self.searches = [Search(LazyPattern(source), facts.literals, facts.reach, guarded=False)]
         else:
             raise self.fail("kind", f"kind '{self.kind}' needs 'pattern' or '{terms_key}'")
         allow = params.get("allow", [])
@@ -139,14 +139,14 @@ class MatcherMixin(Check):
     def allowed_spans(self, ctx: LintContext) -> list[tuple[int, int]]:
         if self.allow is None:
             return []
-        return [m.span() for m in self.allow.finditer(ctx.text, timeout=REGEX_TIMEOUT)]
+        return [m.span() for m in self.allow.finditer(ctx.text, timeout=ctx.regex_timeout)]
 
     def allowed_in_line(self, ctx: LintContext, line: int) -> list[tuple[int, int]]:
         """The allow list's matches in one line (a line-local allow list only)."""
         assert self.allow is not None
         doc = ctx.doc
         end = min(doc.line_end(line) + 1, len(ctx.text))
-        return [m.span() for m in self.allow.finditer(ctx.text, doc.line_start(line), end, timeout=REGEX_TIMEOUT)]
+        return [m.span() for m in self.allow.finditer(ctx.text, doc.line_start(line), end, timeout=ctx.regex_timeout)]
 
     def is_allowed(self, ctx: LintContext, start: int, end: int, cache: dict[int, list[tuple[int, int]]]) -> bool:
         """Whether an allow-list match contains ``[start, end)``; ``cache`` keeps what was
@@ -166,10 +166,15 @@ class MatcherMixin(Check):
         return any(a <= start and end <= b for a, b in allowed)
 
     def matches(self, ctx: LintContext, spans: list[Span]) -> Iterator[regex.Match[str]]:
-        if len(self.searches) == 1:
-            candidates = self.searches[0].finditer(ctx, spans)
-        else:
-            candidates = _leftmost(self.searches, ctx, spans)
+        searches = self.searches
+        if len(searches) > 1:
+            # Only the patterns whose literals occur can match; most lists are left with one,
+            # which is searched on its own (its empty matches are skipped below).
+            literals = ctx.literals
+            searches = [s for s in searches if s.literals is None or literals.any_in(s.literals)]
+            if not searches:
+                return
+        candidates = searches[0].finditer(ctx, spans) if len(searches) == 1 else _leftmost(searches, ctx, spans)
         allowed: dict[int, list[tuple[int, int]]] = {}  # searched only once there is a match to check
         has_allow, skip_inside, word = self.allow is not None, self.skip_inside, self.word
         for match in candidates:
@@ -297,7 +302,7 @@ class Require(MatcherMixin):
         if not spans:
             return
         if self.unless is not None and any(
-            self.unless.search(ctx.text, s.start, s.end, timeout=REGEX_TIMEOUT) for s in spans
+            self.unless.search(ctx.text, s.start, s.end, timeout=ctx.regex_timeout) for s in spans
         ):
             return
         if self.mode == "by_year":
@@ -368,7 +373,7 @@ class Forbid(MatcherMixin):
             if first_allowed is None:
                 first_allowed = len(ctx.text) + 1
                 if self.unless_before is not None:
-                    found = self.unless_before.search(ctx.text, timeout=REGEX_TIMEOUT)
+                    found = self.unless_before.search(ctx.text, timeout=ctx.regex_timeout)
                     first_allowed = found.end() if found else first_allowed
             if match.start() >= first_allowed:
                 continue
