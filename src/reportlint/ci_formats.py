@@ -4,12 +4,10 @@ pull request) and ``junit`` (one test case per report, for GitLab and Jenkins)."
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree
 
 from reportlint import __version__
 from reportlint.diagnostics import Diagnostic, Severity
@@ -70,6 +68,8 @@ def _sarif_rule_from_diagnostic(diag: Diagnostic) -> dict[str, Any]:
 
 def _fingerprint(doc: Document, diag: Diagnostic) -> str:
     # Stable across edits elsewhere in the file: code plus the text it points at.
+    import hashlib  # here: OpenSSL is loaded only when SARIF is written (some 3 ms of a start)
+
     text = doc.text[diag.start : diag.end] or diag.message
     return hashlib.sha256(f"{diag.code}\0{text}".encode()).hexdigest()[:32]
 
@@ -189,6 +189,8 @@ def _diagnostic_line(doc: Document, diag: Diagnostic) -> str:
 
 def format_junit(results: Results) -> str:
     """JUnit XML: one test case per report; it fails on findings at or above the fail level."""
+    from xml.etree import ElementTree
+
     cases = []
     failures = 0
     for result in results.files:

@@ -4,13 +4,12 @@ the same order as a serial run so output never depends on ``--jobs``."""
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from reportlint.config import Config, find_config, load_config
 from reportlint.diagnostics import Diagnostic, Severity
@@ -133,9 +132,13 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def _pool_context() -> multiprocessing.context.BaseContext:
+def _pool_context() -> Any:
     # fork lets workers inherit the rules already compiled in this process;
     # elsewhere (macOS, Windows) the platform default is the safe choice.
+    # (Imported here, as the pool below: a run of one or a few files never needs them,
+    # and they cost some 9 ms of every start.)
+    import multiprocessing
+
     if sys.platform.startswith("linux"):
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context()
@@ -153,6 +156,8 @@ def lint_paths(paths: Sequence[str], options: RunOptions, jobs: int | None = Non
     # Compile the rules once here, before forking, so no worker compiles them again.
     rules_for(files[0], options)
     chunk = max(1, min(32, len(files) // (workers * 8)))
+    from concurrent.futures import ProcessPoolExecutor
+
     with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
         done = pool.map(lint_file, files, [options] * len(files), chunksize=chunk)
         for item in items:
