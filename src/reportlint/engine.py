@@ -190,6 +190,7 @@ def _run_rules(
             continue
         code, name, category, basis, message = rule.code, rule.name, rule.category, rule.basis, rule.message
         fix_title, fix_safe = rule.fix_title or "自动修正", rule.fix_safe
+        fix_templated = "{" in fix_title or "}" in fix_title
         override = overrides.get(code)
         rule_severity = Severity.parse(override) if override else rule.severity
         for start, end, found_values, edits, found_severity in findings:
@@ -197,19 +198,19 @@ def _run_rules(
             if key in seen:
                 continue
             seen.add(key)
-            values = _Values(common)
-            values.update(found_values)
+            values = {**common, **found_values}
+            try:
+                text = message.format_map(values)  # the fast path: every field is known
+            except (ValueError, IndexError, KeyError, AttributeError, TypeError):
+                text = render(message, values)  # unknown fields render as themselves, or it raises
             severity = rule_severity if override or not found_severity else Severity.parse(found_severity)
             fix = None
             if edits:
-                templated = "{" in fix_title or "}" in fix_title
-                fix = _new_fix(render(fix_title, values) if templated else fix_title, edits, fix_safe)
+                fix = _new_fix(render(fix_title, values) if fix_templated else fix_title, edits, fix_safe)
             # (the fields in Diagnostic's order: code, name, category, severity, message,
             # start, end, basis, fix, path, data)
             diagnostics.append(
-                _new_diagnostic(
-                    code, name, category, severity, render(message, values), start, end, basis, fix, path, {}
-                )
+                _new_diagnostic(code, name, category, severity, text, start, end, basis, fix, path, {})
             )
     return diagnostics
 

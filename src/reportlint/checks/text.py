@@ -311,13 +311,22 @@ class Require(MatcherMixin):
                 return
             values: dict[str, Any] = {"missing": "、".join(missing)}
         elif self.mode == "all":
-            found = {m.group() for m in self.matches(ctx, spans)}
-            missing = [t for t in self.terms if t not in found]
+            # (the search stops once every term is found, as for ``min`` below)
+            wanted = set(self.terms)
+            for match in self.matches(ctx, spans):
+                wanted.discard(match.group())
+                if not wanted:
+                    return
+            missing = [t for t in self.terms if t in wanted]
             if not missing:
                 return
             values = {"missing": "、".join(missing), "terms": "、".join(self.terms)}
         else:
-            count = sum(1 for _ in self.matches(ctx, spans))
+            count = 0
+            for _ in self.matches(ctx, spans):
+                count += 1
+                if count >= self.min:
+                    return  # enough: the rest need not be found (only a shortfall is reported)
             if count >= self.min:
                 return
             values = {"terms": "、".join(self.terms), "count": count}
