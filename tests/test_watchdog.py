@@ -1,6 +1,6 @@
 """The per-rule time limit: a pathological pattern is reported as RL001 and the other
 rules still run, whether the engine's timer (main thread) or the searches' own limit
-(any other thread, or an application that uses SIGALRM itself) stops it."""
+(any other thread, or an application that uses SIGVTALRM itself) stops it."""
 
 from __future__ import annotations
 
@@ -59,8 +59,8 @@ def test_the_timer_stops_a_runaway_rule_in_the_main_thread(rules: list[Rule], mo
     assert armed == [True]  # the searches ran without a limit of their own
     assert time.perf_counter() - started < 0.3 + 2.0  # the limit and a generous margin
     # Nothing is left behind: the default handler is back and no timer is set.
-    assert signal.getsignal(signal.SIGALRM) is signal.SIG_DFL
-    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert signal.getsignal(signal.SIGVTALRM) is signal.SIG_DFL
+    assert signal.getitimer(signal.ITIMER_VIRTUAL) == (0.0, 0.0)
 
 
 def test_the_searches_limit_themselves_outside_the_main_thread(rules: list[Rule]) -> None:
@@ -73,27 +73,27 @@ def test_the_searches_limit_themselves_outside_the_main_thread(rules: list[Rule]
 
 def test_an_application_handler_is_left_alone(rules: list[Rule]) -> None:
     called: list[int] = []
-    previous = signal.signal(signal.SIGALRM, lambda signum, frame: called.append(signum))
+    previous = signal.signal(signal.SIGVTALRM, lambda signum, frame: called.append(signum))
     try:
         assert codes_and_lines(rules) == [("RL001", 1), ("XX102", 2)]
-        assert signal.getsignal(signal.SIGALRM) is not signal.SIG_DFL
+        assert signal.getsignal(signal.SIGVTALRM) is not signal.SIG_DFL
         assert called == []
     finally:
-        signal.signal(signal.SIGALRM, previous)
+        signal.signal(signal.SIGVTALRM, previous)
 
 
 def test_the_timer_is_active_only_where_it_disturbs_nobody() -> None:
     with watchdog.RuleWatch() as watch:
         assert watch.active
-        assert signal.getitimer(signal.ITIMER_REAL)[1] == watchdog.TICK
+        assert signal.getitimer(signal.ITIMER_VIRTUAL)[1] == watchdog.TICK
     assert not watch.active
-    signal.setitimer(signal.ITIMER_REAL, 60)  # somebody else's timer
+    signal.setitimer(signal.ITIMER_VIRTUAL, 60)  # somebody else's timer
     try:
         with watchdog.RuleWatch() as watch:
             assert not watch.active
-        assert signal.getitimer(signal.ITIMER_REAL)[0] > 50
+        assert signal.getitimer(signal.ITIMER_VIRTUAL)[0] > 50
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
 
 
 def _frame_in(module: str) -> FrameType:
@@ -105,11 +105,17 @@ def _frame_in(module: str) -> FrameType:
 
 def test_the_tick_raises_only_in_a_long_rule_and_in_reportlint_code() -> None:
     watch = watchdog.RuleWatch()
-    watch._tick(signal.SIGALRM, _frame_in("reportlint.checks.text"))  # no rule running
-    watch.started = time.perf_counter()
-    watch._tick(signal.SIGALRM, _frame_in("reportlint.checks.text"))  # within the limit
-    watch.started = time.perf_counter() - watchdog.RULE_TIMEOUT - 1
-    watch._tick(signal.SIGALRM, _frame_in("jieba"))  # inside a library: not now
+    in_rule, in_library = _frame_in("reportlint.checks.text"), _frame_in("jieba")
+    limit = round(watchdog.RULE_TIMEOUT / watchdog.TICK)  # ticks a rule may run
+    watch._tick(signal.SIGVTALRM, in_rule)  # no rule running: nothing counted
+    watch.rule = first = object()
+    for _ in range(limit - 1):
+        watch._tick(signal.SIGVTALRM, in_rule)
+    watch.rule = second = object()  # the next rule starts from nothing
+    for _ in range(limit):
+        watch._tick(signal.SIGVTALRM, in_rule)
+        watch._tick(signal.SIGVTALRM, in_library)  # inside a library: not counted, not raised
+    assert watch.rule is second and first is not second
     with pytest.raises(TimeoutError):
-        watch._tick(signal.SIGALRM, _frame_in("reportlint.checks.text"))
-    assert watch.started is None  # one exception per rule
+        watch._tick(signal.SIGVTALRM, in_rule)
+    assert watch.rule is None  # one exception per rule

@@ -4,7 +4,6 @@ Document and turn findings into sorted, deterministic Diagnostics."""
 from __future__ import annotations
 
 import string
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -175,15 +174,14 @@ def _run_rules(
     overrides = config.severity
     doc = ctx.doc
     path = doc.path
-    clock = time.perf_counter
     for rule in rules:
         try:
-            watch.started = clock()
+            watch.rule = rule
             findings = list(rule.check.run(ctx))
-            watch.started = None
+            watch.rule = None
         except TimeoutError:
             # A pathological pattern must not hang or crash a batch: report it and go on.
-            watch.started = None
+            watch.rule = None
             diagnostics.append(_timeout_diagnostic(rule, doc))
             continue
         if not findings:
