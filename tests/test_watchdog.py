@@ -71,11 +71,15 @@ def test_the_searches_limit_themselves_outside_the_main_thread(rules: list[Rule]
     assert result == [[("RL001", 1), ("XX102", 2)]]
 
 
-def test_an_application_handler_is_left_alone(rules: list[Rule]) -> None:
+def test_an_application_handler_is_left_alone(rules: list[Rule], monkeypatch: pytest.MonkeyPatch) -> None:
+    armed: list[bool] = []  # whether each watch was active inside
+    enter = watchdog.RuleWatch.__enter__
+    monkeypatch.setattr(watchdog.RuleWatch, "__enter__", lambda self: (armed.append(enter(self).active), self)[1])
     called: list[int] = []
     previous = signal.signal(signal.SIGVTALRM, lambda signum, frame: called.append(signum))
     try:
         assert codes_and_lines(rules) == [("RL001", 1), ("XX102", 2)]
+        assert armed == [False]  # the searches' own timeout stopped the rule
         assert signal.getsignal(signal.SIGVTALRM) is not signal.SIG_DFL
         assert called == []
     finally:

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from reportlint.config import Config, find_config, load_config
 from reportlint.diagnostics import Diagnostic, Severity
@@ -19,6 +19,9 @@ from reportlint.fixes import FIXABLE_SUFFIXES, FixWriteError, fix_until_stable, 
 from reportlint.formatters import FileResult
 from reportlint.reading import InputError, iter_report_files, read_path
 from reportlint.rules import Rule
+
+if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
 
 DUPLICATE_CODE = "RL101"
 # Below this many files a process pool costs more than it saves.
@@ -132,7 +135,7 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def _pool_context() -> Any:
+def _pool_context() -> BaseContext:
     # fork lets workers inherit the rules already compiled in this process;
     # elsewhere (macOS, Windows) the platform default is the safe choice.
     # (Imported here, as the pool below: a run of one or a few files never needs them,
