@@ -237,7 +237,7 @@ def test_csv_to_stdout(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
     out = capsysbinary.readouterr().out
     assert code == 0
     lines = out.decode("utf-8-sig").split("\r\n")
-    assert lines[1].startswith(f"{SAMPLE_003},鲁山县张官营镇人民政府关于2024年法治政府建设情况的报告,正常,14,4,6,4,0,有,有,有,有")
+    assert lines[1].startswith(f"{SAMPLE_003},鲁山县张官营镇人民政府关于2024年法治政府建设情况的报告,正常,14,4,5,5,0,有,有,有,有")
 
 
 def test_usage_and_output_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

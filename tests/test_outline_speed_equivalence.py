@@ -105,9 +105,11 @@ def ref_find_enumerators(doc: Document) -> list[O.Enumerator]:
     return found
 
 
-def ref_build_sections(doc: Document, headings: list[O.Heading]) -> O.Section:
-    size = len(doc.text)
-    last_line = doc.line_count
+def ref_build_sections(
+    doc: Document, headings: list[O.Heading], size: int | None = None, last_line: int | None = None
+) -> O.Section:
+    size = len(doc.text) if size is None else size
+    last_line = doc.line_count if last_line is None else last_line
     root = O.Section(heading=None, level=0, start=0, end=size, start_line=1, end_line=last_line)
     stack = [root]
     for heading in headings:
@@ -132,8 +134,10 @@ def ref_build_sections(doc: Document, headings: list[O.Heading]) -> O.Section:
 
 
 def ref_build_paragraphs(
-    doc: Document, stripped: list[str], heading_at: dict[int, O.Heading], header: set[int]
+    doc: Document, stripped: list[str], heading_at: dict[int, O.Heading], header: set[int], main_lines: int | None = None
 ) -> list[O.Paragraph]:
+    main_lines = len(stripped) if main_lines is None else main_lines
+
     def short_unpunctuated(group: list[int]) -> bool:
         total = 0
         for index in reversed(group):
@@ -147,16 +151,28 @@ def ref_build_paragraphs(
         text = stripped[index]
         heading = heading_at.get(index)
         return not (
-            (heading is not None and not heading.run_in)
+            index >= main_lines
+            or (heading is not None and not heading.run_in)
             or index in header
             or text[-1] in O._FINAL
+            or text.rstrip("*_")[-1:] in O._FINAL
+            or "\t" in text
+            or (text[0] == "|" and text[-1] == "|")
             or short_unpunctuated(group)
             or ref_is_date(text)
         )
 
     def may_be_continuation(index: int) -> bool:
         text = stripped[index]
-        return not (index in heading_at or index in header or O._ENUM_START.match(text) or ref_is_date(text))
+        return not (
+            index >= main_lines
+            or index in heading_at
+            or index in header
+            or O._ENUM_START.match(text)
+            or ref_is_date(text)
+            or "\t" in text
+            or (text[0] == "|" and text[-1] == "|")
+        )
 
     groups: list[list[int]] = []
     for index, text in enumerate(stripped):
@@ -192,59 +208,29 @@ def ref_group_enumerators(enumerators: list[O.Enumerator], root: O.Section) -> l
     return [tuple(run) for run in runs]
 
 
-def ref_find_header(stripped: list[str], candidates: dict[int, O.Heading]) -> tuple[list[int], list[int]]:
-    block: list[int] = []
-    seen_report = False
-    for index, text in enumerate(stripped):
-        if not text:
-            continue
-        if (
-            len(block) >= O._HEADER_LINES
-            or index in candidates
-            or len(text) > O._HEADER_MAX
-            or text[-1] in O._HEADER_STOP
-            or ref_is_date(text)
-        ):
-            break
-        if seen_report and not (text[0] in "（(" and text[-1] in "）)"):
-            break
-        block.append(index)
-        seen_report = seen_report or "报告" in text
-    if not block:
-        return [], []
-    with_report = [k for k, index in enumerate(block) if "报告" in stripped[index]]
-    last = with_report[-1] if with_report else len(block) - 1
-    first = last
-    while first > 0:
-        current, previous = stripped[block[first]], stripped[block[first - 1]]
-        if "报告" in previous:
-            break
-        if current.startswith("关于") or len(current) <= O._TITLE_TAIL:
-            first -= 1
-        else:
-            break
-    return block, block[first : last + 1]
-
-
 def ref_build_outline(doc: Document) -> O.Outline:
     lines = doc.lines
     starts = doc.line_starts
     stripped = [line.strip() for line in lines]
 
+    # The header and the annex are found once per document by the outline's own functions
+    # (not part of what the speed pass rewrote): the reference uses them as they are.
+    annex = O.find_annex(stripped)
+    main_lines = len(lines) if annex is None else annex
     candidates: dict[int, O.Heading] = {}
-    for index, line in enumerate(lines):
+    for index, line in enumerate(lines[:main_lines]):
         if O._PREFILTER.match(line):
             heading = ref_parse_heading_line(line, index + 1, starts[index])
             if heading is not None:
                 candidates[index] = heading
 
-    block, title_block = ref_find_header(stripped, candidates)
-    header = set(block)
+    block, title_block, addressee = O._find_header(stripped, candidates)
+    header = set(block) | ({addressee} if addressee is not None else set())
 
     # A bare 一、/1. marker is dropped when the paragraph before it (the paragraphs of the
     # text above it, with the headings decided so far) holds 40+ characters and its last
-    # line stops mid-sentence.  Straightforward and quadratic: the paragraphs are built
-    # again for every candidate.
+    # line stops mid-sentence, unless it is a short stand-alone heading.  Straightforward
+    # and quadratic: the paragraphs are built again for every candidate.
     headings: list[O.Heading] = []
     heading_at: dict[int, O.Heading] = {}
     previous = -1
@@ -252,7 +238,7 @@ def ref_build_outline(doc: Document) -> O.Outline:
         if not current:
             continue
         heading = candidates.get(index)
-        if heading is not None and heading.level in (1, 3) and previous >= 0:
+        if heading is not None and heading.level in (1, 3) and previous >= 0 and not O._stands_alone(heading):
             above = ref_build_paragraphs(doc, stripped[:index], heading_at, header)
             paragraph_chars = sum(len(stripped[line - 1]) for line in above[-1].lines)
             if (
@@ -268,9 +254,11 @@ def ref_build_outline(doc: Document) -> O.Outline:
             heading_at[index] = heading
         previous = index
 
-    root = ref_build_sections(doc, headings)
-    paragraphs = ref_build_paragraphs(doc, stripped, heading_at, header)
-    enumerations = ref_group_enumerators(ref_find_enumerators(doc), root)
+    body_end = len(doc.text) if annex is None else starts[annex]
+    root = ref_build_sections(doc, headings, body_end, main_lines)
+    paragraphs = ref_build_paragraphs(doc, stripped, heading_at, header, main_lines)
+    enumerators = [e for e in ref_find_enumerators(doc) if e.start < body_end]
+    enumerations = ref_group_enumerators(enumerators, root)
 
     if title_block:
         first, last = title_block[0], title_block[-1]
@@ -289,6 +277,9 @@ def ref_build_outline(doc: Document) -> O.Outline:
         headings=headings,
         enumerations=enumerations,
         paragraphs=paragraphs,
+        addressee_line=None if addressee is None else addressee + 1,
+        annex_line=None if annex is None else annex + 1,
+        body_end=body_end,
     )
 
 
@@ -329,6 +320,9 @@ def facts(outline: O.Outline) -> tuple[Any, ...]:
         outline.title_start,
         outline.title_end,
         outline.header_lines,
+        outline.addressee_line,
+        outline.annex_line,
+        outline.body_end,
         records(outline.headings),
         records(outline.paragraphs),
         records(outline.enumerations),

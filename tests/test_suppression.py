@@ -35,7 +35,7 @@ def test_disable_without_codes_silences_every_rule_until_enabled() -> None:
 
 def test_disable_at_the_top_covers_findings_about_the_whole_report() -> None:
     config = Config(select=("FZ201",))
-    text = "# 某区司法局2024年度法治政府建设情况报告\n\n全年开展培训。\n"
+    text = "# 某区司法局2024年度法治政府建设情况报告\n\n## 一、存在的不足和原因\n\n学习不深入，原因是重视不够。\n"
     assert [code for code, *_ in positions(text, config=config)] == ["FZ201"]
     assert positions("<!-- reportlint-disable FZ201 -->\n" + text, config=config) == []
 

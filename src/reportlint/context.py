@@ -18,6 +18,21 @@ from reportlint.rxcache import LazyPattern
 from reportlint.segmentation import boundaries
 from reportlint.watchdog import RULE_TIMEOUT
 
+_ANY = LazyPattern("")  # matches every heading
+_ANY_DATE = LazyPattern(
+    r"[0-9０-９〇○零一二]{4}\s*年\s*[0-9０-９一二三四五六七八九十]{1,3}\s*月|(?:19|20)[0-9]{2}[./-][0-9]{1,2}[./-][0-9]{1,2}"
+)
+
+
+def _outermost(sections: list[Section]) -> list[Section]:
+    """``sections`` without those nested in another of them."""
+    chosen: list[Section] = []
+    for section in sections:
+        if not any(outer.start <= section.start and section.end <= outer.end for outer in chosen):
+            chosen.append(section)
+    return chosen
+
+
 YEAR_IN_TEXT = LazyPattern(r"(?<![0-9])(20[0-9]{2})\s*年")
 SIGNATURE_DATE = LazyPattern(r"\s*(20[0-9]{2})年([0-9]{1,2})月([0-9]{1,2})日\s*")
 # Paired regions rules can skip: inside 《…》 (titles) and “…” (quotations), within one line.
@@ -88,45 +103,100 @@ class LintContext:
 
     # -- scopes ----------------------------------------------------------------------------
     def header_end(self) -> int:
-        lines = self.outline.header_lines
-        return self.doc.line_end(lines[-1]) if lines else 0
+        """Offset just past the front matter: the header block and the addressee line."""
+        outline = self.outline
+        lines = [*outline.header_lines, *([outline.addressee_line] if outline.addressee_line else [])]
+        return self.doc.line_end(max(lines)) if lines else 0
+
+    @property
+    def body_end(self) -> int:
+        """Offset where the main text ends: an 附件 after the 落款 begins there."""
+        end = self.outline.body_end
+        return len(self.text) if end < 0 else end
 
     def part_sections(self, part: Part, pack: Pack | None = None) -> list[Section]:
-        """The sections of a required part: numbered headings matching its aliases, else
-        (a part headed without a marker) stand-alone lines matching them."""
-        level = part.level
-        if level == 1 and not any(h.level == 1 for h in self.outline.headings):
-            # No level-1 heading: the parts are headed without markers, or one level down.
-            bare = self._bare_part_sections(part, pack)
-            if bare:
-                return bare
-            level = None
-        found = self.matching_sections(part.pattern, level)
-        return found if found else self._bare_part_sections(part, pack)
+        """The sections of a required part (computed once per part and document).
+
+        Found by heading words first: the top-level sections (level 1, or the highest level
+        used when a report has no 一、 headings) whose heading matches the part's aliases, else
+        one level further down (the review parts under one 一、2024年工作情况 heading), else
+        stand-alone lines without a number that match them.  A part of ``level = 0`` is
+        looked for at every level (the outermost matches).  A part marked ``unclaimed`` is
+        also found by structure: the top-level sections no other part of the pack claims (the
+        achievements part written as thematic headings: 一、深入学习贯彻习近平法治思想
+        二、…); a report with no headings at all has no structure to judge, and its whole
+        body counts."""
+        key = ("part", part.name, id(pack))
+        found = self._sections.get(key)
+        if found is None:
+            found = self._sections[key] = self._find_part(part, pack)
+        return found
+
+    def part_pattern(self, part: Part) -> LazyPattern:
+        """The part's heading pattern for this report's year (see Part.pattern_for)."""
+        return part.pattern_for(self.report_year)
+
+    def _find_part(self, part: Part, pack: Pack | None) -> list[Section]:
+        sections = self.outline.section_list
+        pattern = self.part_pattern(part)
+        if part.level is None:
+            return _outermost([s for s in sections if pattern.search(s.title)]) or self._bare_part_sections(part, pack)
+        top = min((s.level for s in sections), default=None)
+        found: list[Section] = []
+        strong = part.strong_pattern
+        if top == 1:
+            found = self.matching_sections(pattern, 1)
+            if not found and strong is not None:
+                found = self.matching_sections(strong, 2)
+        if not found:
+            found = self._bare_part_sections(part, pack)
+        if not found and top is not None and top > 1:
+            found = self.matching_sections(pattern, top)
+            if not found and strong is not None:
+                found = self.matching_sections(strong, top + 1)
+        if not found and part.unclaimed and not self._bare_part_sections(part, pack, any_part=True):
+            found = self._unclaimed_sections(part, pack, top)
+        return found
+
+    def _unclaimed_sections(self, part: Part, pack: Pack | None, top: int | None) -> list[Section]:
+        """Top-level sections that no other part claims by its heading words."""
+        if top is None:
+            return [self.outline.root]  # no headings: no structure to judge
+        others = [p for p in (pack.parts.values() if pack is not None else ()) if p is not part]
+        patterns = [self.part_pattern(other) for other in others]
+        return [s for s in self.matching_sections(_ANY, top) if not any(p.search(s.title) for p in patterns)]
+
+    @cached_property
+    def heading_lines(self) -> frozenset[int]:
+        """The lines of the outline's numbered headings."""
+        return frozenset(heading.line for heading in self.outline.headings)
 
     @cached_property
     def bare_headings(self) -> list[Heading]:
         """Short stand-alone lines without a marker that may head a part (see outline)."""
         return bare_headings(self.doc, self.outline)
 
-    def _bare_part_sections(self, part: Part, pack: Pack | None) -> list[Section]:
-        """Sections under bare headings matching ``part``: each runs to the next bare heading
-        of a part (of ``pack``, else of this one), the next level-1 heading or the end."""
-        key = ("bare", part.pattern.pattern, id(pack))
+    def _bare_part_sections(self, part: Part, pack: Pack | None, any_part: bool = False) -> list[Section]:
+        """Sections under bare headings matching ``part`` (``any_part``: any part of ``pack``):
+        each runs to the next bare heading of a part (of ``pack``, else of this one), the
+        next level-1 heading or the end of the main text."""
+        key = ("bare", part.name, id(pack), any_part)
         found = self._sections.get(key)
         if found is not None:
             return found
-        parts = list(pack.parts.values()) if pack is not None else [part]
+        parts = [self.part_pattern(p) for p in pack.parts.values()] if pack is not None else [self.part_pattern(part)]
+        wanted = parts if any_part else [self.part_pattern(part)]
+        body_end = self.body_end
         bounds = sorted(
-            [h.start for h in self.bare_headings if any(p.pattern.search(h.title) for p in parts)]
+            [h.start for h in self.bare_headings if any(p.search(h.title) for p in parts)]
             + [self.doc.line_starts[h.line - 1] for h in self.outline.headings if h.level == 1]
         )
         found = []
         for heading in self.bare_headings:
-            if not part.pattern.search(heading.title):
+            if heading.start >= body_end or not any(p.search(heading.title) for p in wanted):
                 continue
             start = self.doc.line_starts[heading.line - 1]
-            end = next((b for b in bounds if b > heading.start), len(self.text))
+            end = next((b for b in bounds if b > heading.start), body_end)
             end_line = self.doc.line_of(end) - 1 if end < len(self.text) else self.doc.line_count
             found.append(Section(heading, 1, start, end, heading.line, end_line, parent=self.outline.root))
         self._sections[key] = found
@@ -143,9 +213,25 @@ class LintContext:
             ]
         return found
 
+    def unfinished(self, pack: Pack) -> bool:
+        """Whether the report looks unfinished: no 成文日期 in its last lines and none of the
+        pack's ``closing_parts`` (a draft, or a text cut off after its first parts)."""
+        closing = pack.settings.get("closing_parts", ())
+        if not closing or self.signature_date is not None or self.has_date_in_tail:
+            return False
+        return not any(self.part_sections(pack.parts[name], pack) for name in closing if name in pack.parts)
+
+    @cached_property
+    def has_date_in_tail(self) -> bool:
+        """Whether one of the last lines is a date of any form (二〇二五年一月 too)."""
+        return any(_ANY_DATE.search(self.text, span.start, span.end) for span in self.spans(Scope("tail")))
+
     def scope_sections(self, scope: Scope, pack: Pack) -> list[Section]:
         if scope.part is not None:
             return self.part_sections(pack.parts[scope.part], pack)
+        if scope.parts:
+            found = {id(s): s for name in scope.parts for s in self.part_sections(pack.parts[name], pack)}
+            return sorted(found.values(), key=lambda section: section.start)
         return self.matching_sections(scope.pattern, scope.level)
 
     def spans(self, scope: Scope, pack: Pack | None = None) -> list[Span]:
@@ -168,6 +254,8 @@ class LintContext:
             return [Span(h.start, h.title_end) for h in outline.headings]
         if name == "body":
             return [Span(self.header_end(), len(self.text))]
+        if name == "main":
+            return [Span(self.header_end(), self.body_end)]
         if name == "opening":
             return self._opening()
         if name == "tail":
@@ -176,7 +264,10 @@ class LintContext:
         spans = []
         for section in self.scope_sections(scope, pack):
             heading = section.heading
-            assert heading is not None
+            if heading is None:  # a part found as the whole text of a report without headings
+                if scope.within != "heading":
+                    spans.append(Span(self.header_end(), self.body_end, section))
+                continue
             if scope.within == "heading":
                 spans.append(Span(heading.start, heading.title_end, section))
             elif scope.within == "body":
@@ -186,7 +277,7 @@ class LintContext:
         return spans
 
     def _opening(self) -> list[Span]:
-        first_heading = self.outline.headings[0].start if self.outline.headings else len(self.text)
+        first_heading = self.outline.headings[0].start if self.outline.headings else self.body_end
         start = self.header_end()
         for paragraph in self.outline.paragraphs:
             if paragraph.start >= start and paragraph.end <= first_heading:
@@ -194,9 +285,12 @@ class LintContext:
         return []
 
     def _tail(self, count: int = 3) -> list[Span]:
+        """The last ``count`` non-empty lines of the main text (before an 附件)."""
         spans: list[Span] = []
         header = set(self.outline.header_lines)
-        for line in range(self.doc.line_count, 0, -1):
+        annex = self.outline.annex_line
+        last = self.doc.line_count if annex is None else annex - 1
+        for line in range(last, 0, -1):
             if len(spans) == count:
                 break
             if line in header:

@@ -142,6 +142,7 @@ def part_columns(packs: Iterable[Pack]) -> list[PartColumn]:
         PartColumn(pack.name, name, part.label, part, _missing_part_codes(pack, name))
         for pack in packs
         for name, part in pack.parts.items()
+        if part.required
     ]
 
 

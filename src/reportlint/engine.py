@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from reportlint import watchdog
+from reportlint.checks.expression import condition_holds
 from reportlint.config import Config
 from reportlint.context import LintContext
 from reportlint.diagnostics import Diagnostic, Fix, Severity
@@ -174,9 +175,22 @@ def _run_rules(
     overrides = config.severity
     doc = ctx.doc
     path = doc.path
+    unfinished: dict[int, bool] = {}  # per pack: whether the report looks unfinished
     for rule in rules:
+        demote = False
+        if rule.if_unfinished:
+            pack_id = id(rule.pack)
+            if pack_id not in unfinished:
+                unfinished[pack_id] = ctx.unfinished(rule.pack)
+            if unfinished[pack_id]:
+                if rule.if_unfinished == "skip":
+                    continue
+                demote = True
         try:
             watch.rule = rule
+            if rule.condition is not None and not condition_holds(ctx, rule.pack, rule.condition):
+                watch.rule = None
+                continue
             findings = list(rule.check.run(ctx))
             watch.rule = None
         except TimeoutError:
@@ -191,6 +205,9 @@ def _run_rules(
         fix_templated = "{" in fix_title or "}" in fix_title
         override = overrides.get(code)
         rule_severity = Severity.parse(override) if override else rule.severity
+        if demote and not override:
+            rule_severity, note = Severity.INFO, rule.pack.settings.get("unfinished_note", "")
+            message = message + note
         for start, end, found_values, edits, found_severity in findings:
             key = (code, start, end)
             if key in seen:
@@ -201,7 +218,7 @@ def _run_rules(
                 text = message.format_map(values)  # the fast path: every field is known
             except (ValueError, IndexError, KeyError, AttributeError, TypeError):
                 text = render(message, values)  # unknown fields render as themselves, or it raises
-            severity = rule_severity if override or not found_severity else Severity.parse(found_severity)
+            severity = rule_severity if override or demote or not found_severity else Severity.parse(found_severity)
             fix = None
             if edits:
                 fix = _new_fix(render(fix_title, values) if fix_templated else fix_title, edits, fix_safe)

@@ -137,6 +137,9 @@ class Outline:
     headings: list[Heading]
     enumerations: list[tuple[Enumerator, ...]]  # runs: each starts at ordinal 1 within one section
     paragraphs: list[Paragraph]
+    addressee_line: int | None = None  # the 主送机关 line (市委、市政府：), not part of the body
+    annex_line: int | None = None  # first line of an 附件 after the 落款 (tables): outside every section
+    body_end: int = -1  # offset where the 附件 begins (the text's length if there is none)
 
     def sections(self) -> Iterator[Section]:
         """All sections except the root, in document order."""
@@ -407,39 +410,136 @@ def _is_date(stripped: str) -> bool:
     return stripped[-1:] == "日" and _DATE_LINE.fullmatch(stripped) is not None
 
 
-def _find_header(stripped: list[str], candidates: dict[int, Heading]) -> tuple[list[int], list[int]]:
-    """0-based indices of the header block and of the title lines within it."""
+# A title line ends the title once it names the document type (报告, or the 总结/汇报/情况 a
+# real title may end in instead); the lines after it may be a bracketed date or subtitle,
+# the author and the date.
+_TITLE_END = LazyPattern(r"报告|(?:总结|汇报|情况)$")
+_DOCUMENT_TYPE = LazyPattern(r"报告|(?:总结|汇报)$")
+_AFTER_TITLE_LINES = 3
+# An organ name on a line of its own (the author under the title, a joint issuer).
+_ORGAN_LINE = LazyPattern(
+    r"[\p{Han}（）()\u3000 ]{2,30}?"
+    r"(?:委员会|委|人民政府|政府|办公室|办公厅|办事处|办|局|厅|部|院|会|党组|党委|党工委|处|署|中心|街道|镇|乡)"
+)
+# The 主送机关 line: organ names joined by 、，并报 …, ending in a colon
+# (市委、市政府： / 中共红河州委、红河州人民政府： / 市政府并报市委：).
+_ADDRESSEE_ORGAN = (
+    r"[\p{Han}（）()]{1,24}?"
+    r"(?:委员会|委|人民政府|政府|办公室|办公厅|办事处|办|局|厅|部|院|会|党组|党委|党工委|处|科|署|中心|所|街道|镇|乡|中央)"
+)
+_ADDRESSEE = LazyPattern(
+    _ADDRESSEE_ORGAN + r"(?:(?:、|，|,|\s|并报|并抄送|并|和|及)+" + _ADDRESSEE_ORGAN + r")*\s*[：:]"
+)
+_ADDRESSEE_MAX = 50
+_FRONT_LINES = 8  # the front matter (版头, title, author, date, addressee) is at most this long
+
+
+def is_addressee(stripped: str) -> bool:
+    """Whether a line is a 主送机关 line (organ names and a colon, nothing else)."""
+    return (
+        len(stripped) <= _ADDRESSEE_MAX
+        and stripped[-1:] in "：:"
+        and _ADDRESSEE.fullmatch(stripped) is not None
+    )
+
+
+def _after_title(text: str) -> bool:
+    """A line that may follow the title in the header: a bracketed subtitle or date, a
+    date, or the author's name."""
+    return (
+        (text[0] in "（(" and text[-1] in "）)")
+        or _is_date(text)
+        or (len(text) <= 30 and _ORGAN_LINE.fullmatch(text) is not None)
+    )
+
+
+def _find_header(stripped: list[str], candidates: dict[int, Heading]) -> tuple[list[int], list[int], int | None]:
+    """0-based indices of the header block (版头, title, the lines under the title), of the
+    title lines within it, and of the 主送机关 line (None if there is none).
+
+    The block is the leading run of short lines without sentence punctuation that are no
+    heading; once a line names the document type (报告) only a bracketed line, a date or an
+    author line may follow.  The title is the block's last line naming the document type,
+    joined backwards with lines it continues (a line starting with 关于, or a short tail
+    such as 情况报告, continues the line above).  An addressee line (市委、市政府：) right
+    after the block, or first in a report without a title, is neither title nor body."""
     block: list[int] = []
-    seen_report = False
+    title_last: int | None = None  # position in block of the line naming the document type
+    addressee: int | None = None
+    for index, text in enumerate(stripped):
+        if not text:
+            continue
+        if index in candidates or (_is_date(text) and title_last is None):
+            break
+        if is_addressee(text):
+            addressee = index
+            break
+        if len(block) >= _FRONT_LINES or len(text) > _HEADER_MAX or text[-1] in _HEADER_STOP:
+            break
+        if title_last is not None and (len(block) - title_last > _AFTER_TITLE_LINES or not _after_title(text)):
+            break
+        block.append(index)
+        if title_last is None and _DOCUMENT_TYPE.search(text):
+            title_last = len(block) - 1
+    if addressee is None:
+        addressee = _addressee_after(stripped, block[-1] + 1 if block else 0)
+    if not block:
+        return [], [], addressee
+    candidates_of_title = block if title_last is None else block[: title_last + 1]
+    titled = [k for k, index in enumerate(candidates_of_title) if _TITLE_END.search(stripped[index])]
+    last = titled[-1] if titled else len(candidates_of_title) - 1
+    first = last
+    while first > 0:
+        current, previous = stripped[candidates_of_title[first]], stripped[candidates_of_title[first - 1]]
+        if "报告" in previous:
+            break
+        continues = (
+            current.startswith("关于")
+            or len(current) <= _TITLE_TAIL
+            or previous.endswith("关于")
+            or (current.startswith("20") and len(previous) <= 30 and _ORGAN_LINE.fullmatch(previous) is not None)
+        )
+        if not continues:
+            break
+        first -= 1
+    return block, candidates_of_title[first : last + 1], addressee
+
+
+def _addressee_after(stripped: list[str], start: int) -> int | None:
+    """The addressee line, if the first non-empty line from ``start`` is one."""
+    for index in range(start, min(len(stripped), start + _FRONT_LINES)):
+        text = stripped[index]
+        if text:
+            return index if is_addressee(text) else None
+    return None
+
+
+# An 附件 (annex) after the 落款: a line "附件", "附件1", "附件：题目" or "附表2" of its own.
+_ANNEX = LazyPattern(r"附\s*[件表]\s*[0-9０-９一二三四五六七八九十]{0,2}(?:\s*[：:]\s*[^\n]{0,60})?")
+_ANNEX_ALONE = LazyPattern(r"附\s*[件表]\s*[0-9０-９一二三四五六七八九十]{0,2}\s*[：:]?")
+_LIST_ITEM = LazyPattern(r"[：:]\s*[0-9０-９]+[.．、]")
+
+
+def find_annex(stripped: list[str]) -> int | None:
+    """0-based index of the line where an 附件 after the 落款 begins, or None.
+
+    The annex begins at an 附件/附表 line that comes right after a date line (the 成文日期,
+    within the two non-empty lines above), or at a bare "附件"/"附件1" line.  "附件：1.……"
+    before the 落款 is the 附件说明, part of the body."""
+    recent: list[int] = []
     for index, text in enumerate(stripped):
         if not text:
             continue
         if (
-            len(block) >= _HEADER_LINES
-            or index in candidates
-            or len(text) > _HEADER_MAX
-            or text[-1] in _HEADER_STOP
-            or _is_date(text)
+            text[0] == "附"
+            and len(text) <= 64
+            and _ANNEX.fullmatch(text)
+            and not _LIST_ITEM.search(text)
+            and (_ANNEX_ALONE.fullmatch(text) or any(_is_date(stripped[k]) for k in recent))
         ):
-            break
-        if seen_report and not (text[0] in "（(" and text[-1] in "）)"):
-            break  # after the title only a bracketed subtitle or date belongs to the header
-        block.append(index)
-        seen_report = seen_report or "报告" in text
-    if not block:
-        return [], []
-    with_report = [k for k, index in enumerate(block) if "报告" in stripped[index]]
-    last = with_report[-1] if with_report else len(block) - 1
-    first = last
-    while first > 0:
-        current, previous = stripped[block[first]], stripped[block[first - 1]]
-        if "报告" in previous:
-            break
-        if current.startswith("关于") or len(current) <= _TITLE_TAIL:
-            first -= 1
-        else:
-            break
-    return block, block[first : last + 1]
+            return index
+        recent = [*recent[-1:], index]
+    return None
 
 
 # -- enumerators -----------------------------------------------------------------------------
@@ -567,21 +667,30 @@ def build_outline(doc: Document) -> Outline:
     starts = doc.line_starts
     stripped = [line.strip() for line in lines]
 
+    annex = find_annex(stripped)
+    main_lines = len(lines) if annex is None else annex  # the lines before the 附件
     candidates: dict[int, Heading] = {}
     prefilter = _PREFILTER.match
-    for index, line in enumerate(lines):
+    for index in range(main_lines):
+        line = lines[index]
         if line[:1] in _PREFILTER_FIRST and prefilter(line):
             heading = _heading_of_candidate(line, index + 1, starts[index])
             if heading is not None:
                 candidates[index] = heading
 
-    block, title_block = _find_header(stripped, candidates)
+    block, title_block, addressee = _find_header(stripped, candidates)
     header = set(block)
+    if addressee is not None:
+        header.add(addressee)  # no paragraph continues into or out of it
 
-    headings, paragraphs = _build_headings_and_paragraphs(doc, stripped, candidates, header)
+    headings, paragraphs = _build_headings_and_paragraphs(doc, stripped, candidates, header, main_lines)
 
-    root, sections = _build_sections(doc, headings)
-    enumerations = _group_enumerators(find_enumerators(doc), sections)
+    body_end = len(doc.text) if annex is None else starts[annex]
+    root, sections = _build_sections(doc, headings, body_end, main_lines)
+    enumerators = find_enumerators(doc)
+    if annex is not None:
+        enumerators = [e for e in enumerators if e.start < body_end]
+    enumerations = _group_enumerators(enumerators, sections)
 
     if title_block:
         first, last = title_block[0], title_block[-1]
@@ -600,13 +709,19 @@ def build_outline(doc: Document) -> Outline:
         headings=headings,
         enumerations=enumerations,
         paragraphs=paragraphs,
+        addressee_line=None if addressee is None else addressee + 1,
+        annex_line=None if annex is None else annex + 1,
+        body_end=body_end,
     )
 
 
-def _build_sections(doc: Document, headings: list[Heading]) -> tuple[Section, list[Section]]:
-    """The section tree and its sections in document order (the root first)."""
-    size = len(doc.text)
-    last_line = doc.line_count
+def _build_sections(
+    doc: Document, headings: list[Heading], size: int | None = None, last_line: int | None = None
+) -> tuple[Section, list[Section]]:
+    """The section tree and its sections in document order (the root first); the sections
+    end at ``size`` (the 附件's start: an annex belongs to no section)."""
+    size = len(doc.text) if size is None else size
+    last_line = doc.line_count if last_line is None else last_line
     line_starts = doc.line_starts
     root = Section(heading=None, level=0, start=0, end=size, start_line=1, end_line=last_line)
     sections = [root]
@@ -634,7 +749,7 @@ def _build_sections(doc: Document, headings: list[Heading]) -> tuple[Section, li
 
 
 def _build_headings_and_paragraphs(
-    doc: Document, stripped: list[str], candidates: dict[int, Heading], header: set[int]
+    doc: Document, stripped: list[str], candidates: dict[int, Heading], header: set[int], main_lines: int | None = None
 ) -> tuple[list[Heading], list[Paragraph]]:
     """The headings (the candidates, less bare markers that continue a sentence broken
     mid-way) and the paragraphs, in one pass: a candidate is judged by the paragraph
@@ -662,8 +777,13 @@ def _build_headings_and_paragraphs(
     # continue it.  A run-in heading line carries body text and may be broken; a
     # stand-alone one not.  (The checks are cheapest first; none has side effects.)
     may_continue = False
+    main_lines = len(stripped) if main_lines is None else main_lines
     for index, text in enumerate(stripped):
         if not text:
+            continue
+        if index >= main_lines:  # an 附件 (tables): each line a paragraph of its own
+            groups.append([index])
+            may_continue = False
             continue
         candidate = candidates.get(index)
         if candidate is not None:
@@ -672,6 +792,7 @@ def _build_headings_and_paragraphs(
             # continues that sentence: it is no heading.
             continues = (
                 candidate.level in (1, 3)
+                and not _stands_alone(candidate)
                 and last >= 0
                 and (last not in heading_at or heading_at[last].run_in)
                 and last not in header
@@ -687,6 +808,7 @@ def _build_headings_and_paragraphs(
             or index in header
             or (text[0] in _CN_NUM_CHARS and _ENUM_START.match(text))
             or _is_date(text)
+            or _is_table_row(text)
         ):
             group.append(index)
             group_chars += len(text)
@@ -697,6 +819,8 @@ def _build_headings_and_paragraphs(
         heading = heading_at.get(index)
         may_continue = not (
             text[-1] in _FINAL
+            or (text[-1] in "*_" and text.rstrip("*_")[-1:] in _FINAL)  # "**一是……。**"
+            or _is_table_row(text)
             or index in header
             or (heading is not None and not heading.run_in)
             or _is_date(text)
@@ -713,6 +837,22 @@ def _build_headings_and_paragraphs(
         for group in groups
     ]
     return headings, paragraphs
+
+
+def _is_table_row(text: str) -> bool:
+    """A table row copied as text: cells separated by tabs, or a Markdown table row."""
+    return "\t" in text or (text[0] == "|" and text[-1] == "|")
+
+
+def _stands_alone(heading: Heading) -> bool:
+    """A short stand-alone heading without punctuation in its words ("一、工作开展情况"): a
+    heading even after a paragraph that stops mid-sentence (which then lacks its final 。)."""
+    title = heading.title
+    return (
+        not heading.run_in
+        and len(title) <= _SHORT_UNPUNCTUATED
+        and not any(char in _BARE_HEADING_PUNCT or char in "，、" for char in title)
+    )
 
 
 def _group_enumerators(enumerators: list[Enumerator], sections: list[Section]) -> list[tuple[Enumerator, ...]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,8 @@ RULE_FIELDS = {
     "fix_safe": bool,
     "enabled": bool,
     "status": str,
+    "applies_if": str,
+    "if_unfinished": str,
     "scope": (str, dict),
     "check": dict,
     "bad": list,
@@ -55,8 +57,16 @@ RULE_FIELDS = {
 REQUIRED_FIELDS = ("code", "name", "category", "severity", "message", "basis", "check")
 CODE_PATTERN = LazyPattern(r"^[A-Z]{1,4}[0-9]{3}$")
 NAME_PATTERN = LazyPattern(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-SCOPE_NAMES = frozenset({"document", "title", "headings", "body", "opening", "tail"})
-SCOPE_FIELDS = {"part": str, "section": list, "level": int, "within": str}
+SCOPE_NAMES = frozenset({"document", "title", "headings", "body", "main", "opening", "tail"})
+PART_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "label": str,
+    "aliases": list,
+    "strong": list,
+    "level": int,
+    "unclaimed": bool,
+    "required": bool,
+}
+SCOPE_FIELDS: dict[str, type | tuple[type, ...]] = {"part": (str, list), "section": list, "level": int, "within": str}
 
 
 class RuleError(Exception):
@@ -85,6 +95,7 @@ class Scope:
     aliases: tuple[str, ...] = ()  # or heading patterns given inline
     level: int | None = None  # restrict matching sections to one heading level
     within: str = "all"  # "all" | "heading" | "body" of the matched section
+    parts: tuple[str, ...] = ()  # several named parts (scope = { part = ["achievements", "plan"] })
 
     @property
     def is_section(self) -> bool:
@@ -117,7 +128,14 @@ class Rule:
     bad: tuple[Example, ...] = ()
     good: tuple[Example, ...] = ()
     todo: tuple[Example, ...] = ()
+    # A condition on the report (the expr language: report_year, kind, …) for the rule to
+    # apply at all, e.g. "report_year >= 2021" for wording that changed that year.
+    applies_if: str = ""
+    # What happens to its findings in a report that looks unfinished (no 落款, none of the
+    # pack's closing parts): "info" (reported as a hint) or "skip".
+    if_unfinished: str = ""
     check: Any = None  # the compiled check object, set by the loader
+    condition: Any = None  # applies_if as a program, set by the loader
 
     def key_line(self, key: str) -> int:
         return self.pack.key_line(self.path, key)
@@ -131,10 +149,38 @@ class Part:
     label: str
     aliases: tuple[str, ...]
     level: int | None = 1
+    # Headings that name this part clearly enough to be found one level below the top (the
+    # review parts under one 一、2024年法治政府建设情况 heading); none: top level only.
+    strong: tuple[str, ...] = ()
+    # Found by structure too: the top-level sections no other part claims (thematic headings).
+    unclaimed: bool = False
+    # Whether the report must have it (a part such as 其他需要报告的情况 only claims sections).
+    required: bool = True
 
     @cached_property
     def pattern(self) -> LazyPattern:
         return LazyPattern("|".join(f"(?:{a})" for a in self.aliases))
+
+    @cached_property
+    def strong_pattern(self) -> LazyPattern | None:
+        return LazyPattern("|".join(f"(?:{a})" for a in self.strong)) if self.strong else None
+
+    def pattern_for(self, year: int | None) -> LazyPattern:
+        """The aliases with ``<report_year>`` and ``<next_year>`` filled in for a report of
+        ``year`` (an alias naming a year never matches when the year is unknown)."""
+        if not any("<report_year>" in a or "<next_year>" in a for a in self.aliases):
+            return self.pattern
+        return _year_pattern(self.aliases, year)
+
+
+@lru_cache(maxsize=256)
+def _year_pattern(aliases: tuple[str, ...], year: int | None) -> LazyPattern:
+    def fill(alias: str) -> str:
+        if year is None:
+            return alias if "<report_year>" not in alias and "<next_year>" not in alias else "(?!)"
+        return alias.replace("<report_year>", str(year)).replace("<next_year>", str(year + 1))
+
+    return LazyPattern("|".join(f"(?:{fill(a)})" for a in aliases))
 
 
 @dataclass(eq=False)
@@ -225,12 +271,21 @@ def _parse_scope(raw: Any, path: Path, source: str, pack: Pack) -> Scope:
     unknown = set(raw) - set(SCOPE_FIELDS)
     if unknown:
         raise RuleError(path, line(), f"unknown scope field(s): {sorted(unknown)}")
+    for key, expected in SCOPE_FIELDS.items():
+        if key in raw and not isinstance(raw[key], expected):
+            raise RuleError(path, line(), f"scope field '{key}' has the wrong type")
     part = raw.get("part")
+    names: tuple[str, ...] = ()
+    if isinstance(part, list):
+        names, part = tuple(part), None
+        if not names or not all(isinstance(name, str) for name in names):
+            raise RuleError(path, line(), "scope 'part' is a part's name or a list of names")
     aliases = tuple(raw.get("section", ()))
-    if part is None and not aliases:
+    if part is None and not names and not aliases:
         raise RuleError(path, line(), "a section scope needs 'part' or 'section'")
-    if part is not None and part not in pack.parts:
-        raise RuleError(path, line(), f"unknown part '{part}' (pack.toml defines {sorted(pack.parts)})")
+    for name in (part,) if part is not None else names:
+        if name not in pack.parts:
+            raise RuleError(path, line(), f"unknown part '{name}' (pack.toml defines {sorted(pack.parts)})")
     for alias in aliases:
         _compile_or_fail(alias, path, line)
     within = raw.get("within", "all")
@@ -239,7 +294,7 @@ def _parse_scope(raw: Any, path: Path, source: str, pack: Pack) -> Scope:
     level = raw.get("level")
     if level is None and part is not None:
         level = pack.parts[part].level
-    return Scope("section", part, aliases, level, within)
+    return Scope("section", part, aliases, level, within, parts=names)
 
 
 def _compile_or_fail(pattern: str, path: Path, line: int | Callable[[], int]) -> regex.Pattern[str]:
@@ -268,10 +323,27 @@ def _load_pack_settings(directory: Path, pack: Pack) -> None:
         line = find_key_line(source, f"parts.{name}.aliases")
         if not isinstance(raw, dict) or not raw.get("aliases"):
             raise RuleError(settings_path, line, f"part '{name}' needs 'aliases'")
-        for alias in raw["aliases"]:
+        unknown = set(raw) - PART_FIELDS.keys()
+        if unknown:
+            raise RuleError(settings_path, line, f"unknown field(s) of part '{name}': {sorted(unknown)}")
+        for key, expected in PART_FIELDS.items():
+            if key in raw and not isinstance(raw[key], expected):
+                where = find_key_line(source, f"parts.{name}.{key}")
+                raise RuleError(settings_path, where, f"part '{name}': '{key}' has the wrong type")
+        for alias in (*raw["aliases"], *raw.get("strong", ())):
+            if not isinstance(alias, str):
+                raise RuleError(settings_path, line, f"part '{name}': patterns must be strings")
             _compile_or_fail(alias, settings_path, line)
         level = raw.get("level", 1)
-        pack.parts[name] = Part(name, raw.get("label", name), tuple(raw["aliases"]), level or None)
+        pack.parts[name] = Part(
+            name,
+            raw.get("label", name),
+            tuple(raw["aliases"]),
+            level or None,
+            tuple(raw.get("strong", ())),
+            bool(raw.get("unclaimed", False)),
+            bool(raw.get("required", True)),
+        )
 
 
 def parse_rule(data: dict[str, Any], source: str, path: Path, pack: Pack) -> Rule:
@@ -302,6 +374,8 @@ def parse_rule(data: dict[str, Any], source: str, path: Path, pack: Pack) -> Rul
     for key in ("message", "basis"):
         if not data[key].strip():
             raise RuleError(path, find_key_line(source, key), f"'{key}' must not be empty")
+    if data.get("if_unfinished", "info") not in ("info", "skip"):
+        raise RuleError(path, find_key_line(source, "if_unfinished"), "'if_unfinished' must be 'info' or 'skip'")
     check = dict(data["check"])
     kind = check.pop("kind", None)
     if not isinstance(kind, str):
@@ -326,12 +400,15 @@ def parse_rule(data: dict[str, Any], source: str, path: Path, pack: Pack) -> Rul
         bad=_parse_examples(data.get("bad"), path, source, "bad"),
         good=_parse_examples(data.get("good"), path, source, "good"),
         todo=_parse_examples(data.get("todo"), path, source, "todo"),
+        applies_if=data.get("applies_if", "").strip(),
+        if_unfinished=data.get("if_unfinished", ""),
     )
 
 
 def load_pack(directory: Path | str) -> Pack:
     """Load and validate every rule file of one pack directory."""
     from reportlint.checks import compile_check  # late import: checks import this module
+    from reportlint.checks.expression import compile_condition
 
     directory = Path(directory)
     if not directory.is_dir():
@@ -353,6 +430,8 @@ def load_pack(directory: Path | str) -> Pack:
             )
         seen[rule.code] = path
         rule.check = compile_check(rule)
+        if rule.applies_if:
+            rule.condition = compile_condition(rule, "applies_if", rule.applies_if)
         pack.rules.append(rule)
     return pack
 

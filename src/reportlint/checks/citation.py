@@ -15,6 +15,16 @@ Anything else (local rules of provinces the lists do not cover, 部门规章 mis
 the lists) is reported at ``unverified_severity``.  Titles matching one of the
 ``ignore`` patterns (e.g. party regulations, 《…关于…的规定》 documents) are skipped.
 
+``mode = "documents"``: titles of central Party and State documents (``documents``, a TSV of
+exact titles with their source and whether the title was verified).  A cited title that is
+the same document written slightly wrong — a missing 的 or 法治建设, a wrong year span, 督查
+for 督察, a missing bracket or 年 — is reported at the rule's severity with the right title
+(at info for a title the data marks unverified: suggesting a wrong "right title" would be a
+false alarm itself).  Hyphens and half-width brackets are left to the punctuation rules;
+a title cited without its years at all is a hint.  Titles nested in 〈〉 (or <>) inside a
+cited title are checked too.  A title with anything before or after a known one (a local
+纲要, a 实施方案 of it) is another document.
+
 ``mode = "bare"``: law names in running text without 书名号: a regulation name
 ending in 条例 from the lists (对政府信息公开条例理解不到位), and runs of at least
 ``min_run`` law names separated by 顿号 (宪法、民法典、行政复议法、行政处罚法).
@@ -29,7 +39,7 @@ import csv
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import regex
 
@@ -78,6 +88,94 @@ LOCAL_REASON = "是地方性法规、规章或文件，名录未收录，无法�
 UNLISTED_REASON = "不在国家法律法规名录中，请核对名称是否准确"
 MIN_TYPO_LENGTH = 12  # one-character near-misses only for long titles
 TYPO_SEVERITY = "warning"
+
+
+INNER_TITLE = LazyPattern(r"[〈<＜]([^〈〉<>＜＞]{2,80})[〉>＞]")
+_YEARS = LazyPattern(r"[（(]?\s*((?:19|20)[0-9]{2})\s*(?:年)?\s*[—–\-－~～至到]+\s*((?:19|20)[0-9]{2})\s*年?\s*[）)]?")
+MISSING_YEARS = "没有写明年份"
+# A local issuer named right before a title: the document is that locality's edition.
+_LOCAL_ISSUER_BEFORE = LazyPattern(
+    r"(?:省|市|县|区|州|盟|旗)(?:委|人民政府|政府|委员会)(?:办公厅|办公室)?"
+    r"(?:[、和及与]\s*(?:[\p{Han}]{0,8}?(?:省|市|县|区|州|盟|旗))?(?:委|人民政府|政府)(?:办公厅|办公室)?)?"
+    r"(?:联合)?(?:印发|制定|出台|下发)?的?\s*$"
+)
+
+
+class CentralDocument(NamedTuple):
+    title: str
+    issuer: str
+    verified: bool
+
+
+@cache
+def _read_documents(path: Path) -> tuple[CentralDocument, ...]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    return tuple(CentralDocument(row["title"].strip(), row.get("issuer", "").strip(), row["verified"].strip() == "yes")
+                 for row in rows if row.get("title", "").strip())
+
+
+def _tolerant(title: str) -> str:
+    """A title with the differences other rules report folded away: dashes, bracket width,
+    spaces."""
+    return regex.sub(r"[—–\-－~～]+", "—", regex.sub(r"\s+", "", title)).replace("(", "（").replace(")", "）")
+
+
+def _document_key(title: str) -> str:
+    """A title without its years, brackets, 的 and 年, with 督查 read as 督察: two titles with
+    one key name the same document."""
+    key = _YEARS.sub("", regex.sub(r"\s+", "", title))
+    key = key.replace("督查", "督察")
+    return regex.sub(r"[的（）()〈〉<>“”\"]", "", key)
+
+
+def _one_inner_edit(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ by one run of 1–4 characters left out (or added)
+    strictly inside them: a missing 的 or 法治建设.  Not at either end (a prefix or suffix
+    makes another document, 湖北省法治政府建设实施纲要 or a 实施方案), and never a
+    replaced character (法治浙江建设规划 is not 法治中国建设规划)."""
+    if len(a) == len(b) or min(len(a), len(b)) < 8 or abs(len(a) - len(b)) > 4:
+        return False
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    prefix = 0
+    while prefix < len(short) and short[prefix] == long[prefix]:
+        prefix += 1
+    gap = len(long) - len(short)
+    return 2 <= prefix <= len(short) - 2 and long[prefix + gap :] == short[prefix:]
+
+
+def _years_of(title: str) -> tuple[int, int] | None:
+    found = _YEARS.search(title)
+    return (int(found.group(1)), int(found.group(2))) if found else None
+
+
+def _closest(title: str, documents: tuple[CentralDocument, ...]) -> CentralDocument:
+    """Among editions of one document, the one the cited years are closest to (the same end
+    year first: （2022—2025年） is the 2021—2025 纲要)."""
+    years = _years_of(title)
+    if years is None or len(documents) == 1:
+        return max(documents, key=lambda d: _years_of(d.title) or (0, 0))
+
+    def distance(document: CentralDocument) -> tuple[int, int]:
+        own = _years_of(document.title) or (0, 0)
+        return (abs(own[1] - years[1]), abs(own[0] - years[0]))
+
+    return min(documents, key=distance)
+
+
+def _problem(title: str, right: str) -> str:
+    cited, own = _years_of(title), _years_of(right)
+    if own is not None and cited is None and not regex.search(r"(?:19|20)[0-9]{2}", title):
+        return MISSING_YEARS
+    if own is not None and cited is not None and cited != own:
+        return "年份有误"
+    if "督查" in title and "督察" in right:
+        return "“督察”误写为“督查”"
+    if own is not None and not regex.search(r"[（(]", title):
+        return "年份应加括号"
+    if own is not None and not regex.search(r"(?:19|20)[0-9]{2}\s*年", title):
+        return "年份后缺少“年”字"
+    return "名称有误"
 
 
 @cache
@@ -137,13 +235,14 @@ class LawTitle(Check):
         "unverified_severity": str,
         "ignore": list,
         "min_run": int,
+        "documents": str,
     }
     required = ("mode",)
 
     def compile(self, params: dict[str, Any]) -> None:
         self.mode = params["mode"]
-        if self.mode not in ("short", "unknown", "bare"):
-            raise self.fail("mode", "'mode' must be 'short', 'unknown' or 'bare'")
+        if self.mode not in ("short", "unknown", "bare", "documents"):
+            raise self.fail("mode", "'mode' must be 'short', 'unknown', 'bare' or 'documents'")
         pack = self.rule.pack
         try:
             self.titles: frozenset[str] = frozenset().union(
@@ -166,6 +265,18 @@ class LawTitle(Check):
         except regex.error as exc:
             raise self.fail("ignore", f"bad regular expression in 'ignore': {exc}") from None
         self.min_run = params.get("min_run", 3)
+        self.documents: tuple[CentralDocument, ...] = ()
+        if "documents" in params:
+            try:
+                self.documents = _read_documents(pack.data_path(params["documents"]))
+            except (OSError, KeyError, ValueError) as exc:
+                raise self.fail("documents", f"cannot read documents table: {exc}") from None
+        elif self.mode == "documents":
+            raise self.fail("mode", "mode 'documents' needs 'documents' (a TSV of titles)")
+        self.documents_by_key: dict[str, tuple[CentralDocument, ...]] = {}
+        for document in self.documents:
+            key = _document_key(document.title)
+            self.documents_by_key[key] = (*self.documents_by_key.get(key, ()), document)
         if self.mode == "unknown":
             self._index_near_misses()
         elif self.mode == "bare":
@@ -248,6 +359,9 @@ class LawTitle(Check):
         text = ctx.text
         if "《" not in text:
             return
+        if self.mode == "documents":
+            yield from self.run_documents(ctx, spans)
+            return
         short = self.mode == "short"
         prc_short = self.prc_short
         # The declared short titles, searched for only once a short title needs them.
@@ -272,6 +386,47 @@ class LawTitle(Check):
                 if finding is not None:
                     yield finding
 
+    def run_documents(self, ctx: LintContext, spans: list[Any]) -> Iterator[Finding]:
+        text = ctx.text
+        for span in spans:
+            for match in BOOK_TITLE.finditer(text, span.start, span.end):
+                if _LOCAL_ISSUER_BEFORE.search(text, max(0, match.start() - 16), match.start()):
+                    continue  # 省委、省政府《法治政府建设实施纲要（2016—2020年）》: a local edition
+                yield from self.check_document(match.group(1), match.start(1))
+                for inner in INNER_TITLE.finditer(match.group(1)):
+                    yield from self.check_document(inner.group(1), match.start(1) + inner.start(1))
+
+    def check_document(self, title: str, start: int) -> Iterator[Finding]:
+        found = self.near_document(title)
+        if found is None:
+            return
+        document, problem = found
+        values = {"title": title, "right": document.title, "problem": problem, "issuer": document.issuer}
+        severity = None if document.verified and problem != MISSING_YEARS else "info"
+        edits = (Edit(start, start + len(title), document.title),) if problem != MISSING_YEARS else ()
+        yield Finding(start - 1, start + len(title) + 1, values, edits, severity)
+
+    def is_document(self, title: str) -> bool:
+        """Whether ``title`` is one of the central documents (punctuation aside)."""
+        tolerant = _tolerant(title)
+        return any(_tolerant(d.title) == tolerant for d in self.documents)
+
+    def near_document(self, title: str) -> tuple[CentralDocument, str] | None:
+        """The central document ``title`` is a slightly wrong citation of, and what is wrong;
+        None for an exact (or only differently punctuated) title or another document."""
+        if not self.documents:
+            return None
+        if self.is_document(title):
+            return None
+        key = _document_key(title)
+        candidates = self.documents_by_key.get(key)
+        if candidates is None:
+            candidates = tuple(d for d in self.documents if _one_inner_edit(key, _document_key(d.title)))
+        if not candidates:
+            return None
+        document = _closest(title, candidates)
+        return document, _problem(title, document.title)
+
     def short(self, match: regex.Match[str], title: str, declared: set[str], seen: set[str]) -> Finding | None:
         full = self.prc_short.get(title)
         if full is None or title in declared or full in seen:
@@ -291,6 +446,8 @@ class LawTitle(Check):
             return None
         if self.ignore is not None and self.ignore.search(bare):
             return None
+        if self.documents and (self.is_document(title) or self.near_document(title)):
+            return None  # a central document: the documents rule checks it
         values: dict[str, Any] = {"title": title}
         candidates = self.same_stem(bare)
         if candidates:

@@ -73,6 +73,23 @@ def _compiled(pattern: str) -> regex.Pattern[str]:
     return rxcache.compile(pattern)
 
 
+# The year a section's first sentence opens with ("2025年，我局将……"), not a span or a
+# retrospective (2024年以来, 2024年底).
+LEAD_YEAR = rxcache.compile(
+    r"(?:在|于|到)?((?:19|20)[0-9]{2})\s*年(?:度)?(?![0-9]|以来|来|初|底|末|上半年|下半年|前|中)"
+)
+_LEAD_SKIP = " \t\u3000\n#*_"
+_LEAD_MAX = 150
+
+
+def lead_of(text: str) -> tuple[int, str]:
+    """The offset and text of the first sentence of ``text`` (a section body)."""
+    start = len(text) - len(text.lstrip(_LEAD_SKIP))
+    rest = text[start : start + _LEAD_MAX]
+    ends = [at for at in (rest.find(mark) for mark in "。！？\n") if at != -1]
+    return start, rest[: min(ends)] if ends else rest
+
+
 def _mention_pattern(value: Any) -> str:
     if isinstance(value, int):
         return rf"(?<![0-9]){value}\s*年"
@@ -100,6 +117,13 @@ def _functions(scope: Scope) -> dict[str, Callable[..., Any]]:
 
     def matches(pattern: str) -> bool:
         return _compiled(pattern).search(scope.text, timeout=ctx.regex_timeout) is not None
+
+    def lead_year() -> int | None:
+        found = LEAD_YEAR.match(lead_of(scope.text)[1])
+        return int(found.group(1)) if found else None
+
+    def lead_matches(pattern: str) -> bool:
+        return _compiled(pattern).search(lead_of(scope.text)[1], timeout=ctx.regex_timeout) is not None
 
     def count(term: str) -> int:
         return scope.text.count(term)
@@ -141,6 +165,8 @@ def _functions(scope: Scope) -> dict[str, Callable[..., Any]]:
         "heading_mentions": heading_mentions,
         "heading_year": heading_year,
         "matches": matches,
+        "lead_year": lead_year,
+        "lead_matches": lead_matches,
         "count": count,
         "signature_date": signature_date,
         "deadline": deadline,
@@ -270,6 +296,42 @@ def _names(program: Program) -> Iterator[tuple[str, str]]:
             yield from _names(operand)
 
 
+def compile_condition(rule: Any, key: str, source: str) -> Program:
+    """A rule-level condition (``applies_if``) parsed and checked like an ``expr`` rule's
+    ``when``; a mistake is a RuleError at the key's line."""
+    from lark.exceptions import LarkError
+
+    from reportlint.rules import RuleError
+
+    try:
+        program = to_program(expression_parser().parse(source))
+    except LarkError as exc:
+        first = str(exc).strip().splitlines()[0]
+        raise RuleError(rule.path, rule.key_line(key), f"cannot parse '{key}': {first}") from None
+    for kind, name in _names(program):
+        known = FUNCTION_NAMES if kind == "function" else VARIABLES
+        if name not in known:
+            raise RuleError(rule.path, rule.key_line(key), f"unknown {kind} '{name}' in '{key}'")
+    return program
+
+
+@lru_cache(maxsize=512)
+def _compiled_condition(program: Program) -> Compiled:
+    return compile_program(program)
+
+
+def condition_holds(ctx: LintContext, pack: Any, program: Program) -> bool:
+    """Whether a rule-level condition is true of the document (evaluated over the whole
+    text).  A report that names no year is taken to be of the pack's ``assumed_year`` (the
+    latest report year it knows); without one, a comparison with the year is false."""
+    scope = Scope(ctx, pack, Span(0, len(ctx.text)))
+    year = ctx.report_year
+    if year is None:  # a text naming no year (a paragraph pasted in an editor): the pack's
+        year = pack.settings.get("assumed_year") if pack is not None else None  # latest year
+    variables = {"report_year": year, "kind": ctx.profile.get("kind")}
+    return bool(_compiled_condition(program)(_functions(scope), variables))
+
+
 class Expr(Check):
     """``when``: a condition; true means a finding, reported at the section heading
     (section scopes, one evaluation per matching section) or at the title."""
@@ -291,6 +353,8 @@ class Expr(Check):
             if name not in known:
                 raise self.fail("when", f"unknown {kind} '{name}' (known: {', '.join(sorted(known))})")
         self.at = params.get("at", "scope" if self.rule.scope.is_section else "title")
+        if self.at not in ("scope", "title", "end", "lead"):
+            raise self.fail("at", "'at' must be 'scope', 'title', 'end' or 'lead'")
 
     @cached_property
     def compiled(self) -> Compiled:
@@ -317,7 +381,11 @@ class Expr(Check):
             scope.span = span
             if not condition(functions, variables):
                 continue
-            start, end = report_location(ctx, [span] if span else [], self.at)
+            if self.at == "lead" and span is not None:
+                offset, lead = lead_of(ctx.text[span.start : span.end])
+                start, end = span.start + offset, span.start + offset + len(lead)
+            else:
+                start, end = report_location(ctx, [span] if span else [], self.at)
             values: dict[str, Any] = {"kind": ctx.profile.get("kind", "")}  # FZ705's message names it
             if span is not None and span.section is not None:
                 values["heading"] = span.section.title

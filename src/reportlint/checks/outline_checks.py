@@ -86,6 +86,7 @@ class SectionCheck(Check):
         if self.contains is None:
             if not sections:
                 start, end = report_location(ctx, [], "title")
+                values["where"] = self._where(ctx)
                 yield Finding(start, end, values)
             return
         for section in sections:
@@ -106,12 +107,57 @@ class SectionCheck(Check):
             yield Finding(heading.start, heading.title_end, {**values, "heading": heading.title})
 
 
+    def _where(self, ctx: LintContext) -> str:
+        """Where the missing part belongs: after the nearest required part before it in the
+        pack's order that the report has, else before the nearest one after it."""
+        if self.part is None:
+            return ""
+        pack = self.rule.pack
+        order = [p for p in pack.parts.values() if p.required]
+        if self.part not in order:
+            return ""
+        at = order.index(self.part)
+        for other in reversed(order[:at]):
+            found = ctx.part_sections(other, pack)
+            if found and found[-1].heading is not None:
+                return f"，应放在“{_heading_text(found[-1].heading)}”部分之后"
+        for other in order[at + 1 :]:
+            found = ctx.part_sections(other, pack)
+            if found and found[0].heading is not None:
+                return f"，应放在“{_heading_text(found[0].heading)}”部分之前"
+        return ""
+
+
+def _heading_text(heading: Heading) -> str:
+    return (heading.marker + heading.title) if len(heading.title) <= 30 else heading.marker + heading.title[:28] + "…"
+
+
 def _children_by_level(section: Section, level: int) -> list[Heading]:
     return [c.heading for c in section.children if c.heading is not None and c.heading.level == level]
 
 
+_SUB_HEADING_MAX = 60
+
+
+def _sub_heading_between(ctx: LintContext, after: int, before: int) -> bool:
+    """Whether an unnumbered sub-heading lies strictly between two lines: a short line of its
+    own without sentence punctuation ("原因分析"), or ending in a colon ("整改情况：")."""
+    doc = ctx.doc
+    numbered = ctx.heading_lines
+    for line in range(after + 1, before):
+        if line in numbered:
+            continue
+        text = doc.line_text(line).strip().strip("*#_ ")
+        if not text or len(text) > _SUB_HEADING_MAX:
+            continue
+        body = text[:-1] if text[-1] in "：:" else text
+        if body and not any(char in "。！？；：!?;:" for char in body):
+            return True
+    return False
+
+
 def _problem(ordinal: int, expected: int, previous: int) -> str:
-    if ordinal == previous:
+    if ordinal == previous or (ordinal == 1 and previous >= 1):
         return "重复"
     return "缺少" if ordinal > expected else "顺序错误"
 
@@ -119,7 +165,7 @@ def _problem(ordinal: int, expected: int, previous: int) -> str:
 def _detail(problem: str, expected: str, missing_last: str, previous: str) -> str:
     """A readable description of a deviation: 前缺少“（一）”, 与上一个序号重复 …"""
     if problem == "重复":
-        return "与上一个序号重复"
+        return "与前面的序号重复"
     if problem == "缺少":
         missing = f"“{expected}”" if missing_last == expected else f"“{expected}”至“{missing_last}”"
         return f"前缺少{missing}"
@@ -174,11 +220,26 @@ class Sequence(Check):
         for section in ctx.outline.root.walk():
             for level in levels:
                 previous = 0
-                for heading in _children_by_level(section, level):
+                last_line = section.start_line
+                siblings = _children_by_level(section, level)
+                for index, heading in enumerate(siblings):
                     expected = previous + 1
-                    if heading.ordinal not in (expected, 1):
+                    restart = heading.ordinal == 1 and previous >= 1
+                    wrong = heading.ordinal not in (expected, 1) or (
+                        # 一、…一、 or （一）…（一） under one parent: a number not updated, not a
+                        # new list (which needs a sub-heading of its own to start it)
+                        restart and level <= 2 and not _sub_heading_between(ctx, last_line, heading.line)
+                    )
+                    if wrong:
                         yield self._finding(heading, expected, previous)
-                    previous = heading.ordinal
+                        following = siblings[index + 1].ordinal if index + 1 < len(siblings) else None
+                        # This marker alone is wrong when the next one follows the expected
+                        # number ((一)(三)(三)(四), (一)(一)(三)): count on from the expected
+                        # one, so one wrong marker gives one finding.
+                        previous = expected if following == expected + 1 else heading.ordinal
+                    else:
+                        previous = heading.ordinal
+                    last_line = heading.line
 
     def _nesting(self, ctx: LintContext) -> Iterator[Finding]:
         """A heading two levels below its parent (一、 then 1. with no （一）); reported once

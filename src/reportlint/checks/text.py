@@ -104,10 +104,12 @@ class MatcherMixin(Check):
     def compile_matcher(self, params: dict[str, Any], terms_key: str = "terms") -> None:
         if "pattern" in params and terms_key in params:
             raise self.fail("pattern", f"give either 'pattern' or '{terms_key}', not both")
+        self.pattern_options: dict[str, dict[str, Any]] = {}
         if "pattern" in params:
-            sources = params["pattern"] if isinstance(params["pattern"], list) else [params["pattern"]]
-            if not sources or not all(isinstance(source, str) for source in sources):
-                raise self.fail("pattern", "'pattern' is a string or a non-empty list of strings")
+            items = params["pattern"] if isinstance(params["pattern"], list) else [params["pattern"]]
+            sources = [self._pattern_item(item) for item in items]
+            if not sources:
+                raise self.fail("pattern", "'pattern' is a string or a non-empty list")
             self.searches = []
             for source in sources:
                 facts = analyse_pattern(source)
@@ -129,6 +131,32 @@ class MatcherMixin(Check):
             if region not in ("book", "quote"):
                 raise self.fail("skip_inside", "skip_inside takes 'book' (《》) and/or 'quote' (“”)")
         self.word = bool(params.get("word", False))
+
+    def _pattern_item(self, item: Any) -> str:
+        """One entry of a pattern list: a string, or a table with the pattern and options of
+        its own (``severity``, ``applies_if``, ``fix``) kept in ``pattern_options``."""
+        if isinstance(item, str):
+            return item
+        if not isinstance(item, dict) or not isinstance(item.get("pattern"), str):
+            raise self.fail("pattern", "a pattern list holds strings or tables with a 'pattern' string")
+        unknown = set(item) - {"pattern", "severity", "applies_if", "fix"}
+        if unknown:
+            raise self.fail("pattern", f"unknown pattern option(s): {sorted(unknown)}")
+        options: dict[str, Any] = {}
+        if "severity" in item:
+            if item["severity"] not in ("error", "warning", "info", "hint"):
+                raise self.fail("pattern", f"unknown severity '{item['severity']}'")
+            options["severity"] = item["severity"]
+        if "applies_if" in item:
+            from reportlint.checks.expression import compile_condition  # (that module imports this one)
+
+            options["condition"] = compile_condition(self.rule, "check.pattern", item["applies_if"])
+        if "fix" in item:
+            if not isinstance(item["fix"], str):
+                raise self.fail("pattern", "a pattern's 'fix' is a string")
+            options["fix"] = item["fix"]
+        self.pattern_options[item["pattern"]] = options
+        return item["pattern"]
 
     def literal_sets(self) -> Iterator[frozenset[str]]:
         """The prefilter literals of each pattern (for the rule set's literal scanner)."""
@@ -218,14 +246,14 @@ def context_around(ctx: LintContext, start: int, end: int, width: int = 4) -> st
 def report_location(ctx: LintContext, spans: list[Span], at: str) -> tuple[int, int]:
     """Where to put a finding about something missing: a section heading, the title, or
     the first non-empty line of the document."""
-    if at == "scope" and spans and spans[0].section is not None:
+    if at == "scope" and spans and spans[0].section is not None and spans[0].section.heading is not None:
         heading = spans[0].section.heading
-        assert heading is not None
         return heading.start, heading.title_end
     if at == "scope" and spans:
         return spans[0].start, spans[0].start
-    if at == "end":
-        for line in range(ctx.doc.line_count, 0, -1):
+    if at == "end":  # the end of the main text (an 附件 after the 落款 is not part of it)
+        annex = ctx.outline.annex_line
+        for line in range((annex - 1) if annex else ctx.doc.line_count, 0, -1):
             text = ctx.doc.line_text(line).rstrip()
             if text.strip():
                 return ctx.doc.line_start(line) + len(text), ctx.doc.line_start(line) + len(text)
@@ -365,12 +393,14 @@ class Forbid(MatcherMixin):
             if "unless_before" in params
             else None
         )
-        if self.template is not None:
-            for search in self.searches:
-                try:
-                    search.pattern.sub(self.template, "")
-                except (regex.error, IndexError) as exc:
-                    raise self.fail("fix", f"bad fix template: {exc}") from None
+        for search in self.searches:
+            template = self.pattern_options.get(search.pattern.pattern, {}).get("fix", self.template)
+            if template is None:
+                continue
+            try:
+                search.pattern.sub(template, "")
+            except (regex.error, IndexError) as exc:
+                raise self.fail("fix", f"bad fix template: {exc}") from None
 
     def run(self, ctx: LintContext) -> Iterator[Finding]:
         spans = ctx.spans(self.rule.scope, self.rule.pack)
@@ -378,6 +408,7 @@ class Forbid(MatcherMixin):
         # (e.g. a bare 总书记 after 习近平总书记 has been written out once).
         first_allowed: int | None = None  # looked up at the first match
         count = 0
+        holds: dict[str, bool] = {}  # per-pattern conditions, evaluated when first needed
         for match in self.matches(ctx, spans):
             if first_allowed is None:
                 first_allowed = len(ctx.text) + 1
@@ -388,6 +419,21 @@ class Forbid(MatcherMixin):
                 continue
             if self.max is not None and count >= self.max:
                 return
+            options = self.pattern_options.get(match.re.pattern) if self.pattern_options else None
+            template = self.template
+            severity = None
+            if options:
+                condition = options.get("condition")
+                if condition is not None:
+                    key = match.re.pattern
+                    if key not in holds:
+                        from reportlint.checks.expression import condition_holds
+
+                        holds[key] = condition_holds(ctx, self.rule.pack, condition)
+                    if not holds[key]:
+                        continue
+                severity = options.get("severity")
+                template = options.get("fix", template)
             count += 1
             start, end = match.span()
             values = {k: v or "" for k, v in match.groupdict().items()} if match.re.groupindex else {}
@@ -395,14 +441,14 @@ class Forbid(MatcherMixin):
             values["context"] = context_around(ctx, start, end)
             edits: tuple[Edit, ...] = ()
             replacement = None
-            if self.template is not None:
-                replacement = match.expand(self.template) if self.template else ""
+            if template is not None:
+                replacement = match.expand(template) if template else ""
             elif self.fix_map is not None:
                 replacement = "".join(self.fix_map.get(ch, ch) for ch in text)
             if replacement is not None:
                 values["fix"] = replacement
                 edits = (_new_edit(start, end, replacement),)
-            yield Finding(start, end, values, edits)
+            yield Finding(start, end, values, edits, severity)
 
 
 @dataclass(frozen=True)
@@ -411,6 +457,8 @@ class Pair:
     right: str
     note: str = ""
     severity: str | None = None
+    applies_if: str = ""  # a condition on the report (e.g. a title superseded in a given year)
+    condition: Any = None  # applies_if as a program
 
 
 class Substitute(MatcherMixin):
@@ -435,16 +483,30 @@ class Substitute(MatcherMixin):
         for item in params.get("pairs", []):
             if not isinstance(item, dict) or not {"wrong", "right"} <= set(item):
                 raise self.fail("pairs", "each pair needs 'wrong' and 'right'")
-            pairs.append(Pair(item["wrong"], item["right"], item.get("note", ""), item.get("severity")))
+            unknown = set(item) - {"wrong", "right", "note", "severity", "applies_if"}
+            if unknown:
+                raise self.fail("pairs", f"unknown pair field(s): {sorted(unknown)}")
+            note, severity, condition = item.get("note", ""), item.get("severity"), item.get("applies_if", "")
+            pairs.append(Pair(item["wrong"], item["right"], note, severity, condition))
         if "table" in params:
             table_pairs, table_allow = self.read_table(params["table"], params.get("table_rule"))
             pairs.extend(table_pairs)
             allow.extend(regex.escape(a) for a in table_allow)
         if not pairs:
             raise self.fail("kind", "substitute needs 'pairs' or a 'table' with rows")
+        pairs = [self._with_condition(pair) for pair in pairs]
         self.pairs = {p.wrong: p for p in pairs}
+        self.conditional = any(p.condition is not None for p in pairs)
         self.compile_matcher({**params, "terms": list(self.pairs), "allow": allow})
         self.fixable = params.get("fix", True)
+
+    def _with_condition(self, pair: Pair) -> Pair:
+        if not pair.applies_if:
+            return pair
+        from reportlint.checks.expression import compile_condition  # (that module imports this one)
+
+        program = compile_condition(self.rule, "check.pairs", pair.applies_if)
+        return Pair(pair.wrong, pair.right, pair.note, pair.severity, pair.applies_if, program)
 
     def read_table(self, name: str, rules: list[str] | None) -> tuple[list[Pair], list[str]]:
         path = self.rule.pack.data_path(name)
@@ -466,14 +528,23 @@ class Substitute(MatcherMixin):
                         row["suggestion"],
                         row.get("note", ""),
                         row.get("severity") or None,
+                        (row.get("applies_if") or "").strip(),
                     )
                 )
         return pairs, allow
 
     def run(self, ctx: LintContext) -> Iterator[Finding]:
         spans = ctx.spans(self.rule.scope, self.rule.pack)
+        holds: dict[str, bool] = {}  # the pairs' conditions, evaluated when first needed
         for match in self.matches(ctx, spans):
             pair = self.pairs[match.group()]
+            if pair.condition is not None:
+                if pair.wrong not in holds:
+                    from reportlint.checks.expression import condition_holds
+
+                    holds[pair.wrong] = condition_holds(ctx, self.rule.pack, pair.condition)
+                if not holds[pair.wrong]:
+                    continue
             values = {
                 "wrong": pair.wrong,
                 "right": pair.right,
