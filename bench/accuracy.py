@@ -428,14 +428,46 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--corpus", choices=("real", "clean", "planted"), action="append", help="only these corpora (repeatable)"
     )
+    parser.add_argument(
+        "--labelled",
+        metavar="DIR",
+        action="append",
+        help="measure on other labelled reports instead of the bundled real ones: DIR holds *.txt and a "
+        "labels.jsonl in the format of tests/corpus/fazhi-dev (repeatable)",
+    )
+    parser.add_argument(
+        "--clean",
+        metavar="DIR",
+        action="append",
+        help="measure on other correct reports instead of the bundled variants: every error or warning "
+        "on a .txt/.md/.docx in DIR is a false alarm (repeatable)",
+    )
     args = parser.parse_args(argv)
 
     wanted = set(args.corpus or ("real", "clean", "planted"))
+    if args.labelled or args.clean:
+        wanted = {"real"} if args.labelled else set()
+        wanted |= {"clean"} if args.clean else set()
     cases: list[Case] = []
     if "real" in wanted:
-        cases += labelled_cases(HEADS, HEADS / "labels.jsonl") + labelled_cases(SAMPLES, SAMPLE_LABELS)
+        if args.labelled:
+            cases += [
+                case
+                for directory in args.labelled
+                for case in labelled_cases(Path(directory), Path(directory) / "labels.jsonl")
+            ]
+        else:
+            cases += labelled_cases(HEADS, HEADS / "labels.jsonl") + labelled_cases(SAMPLES, SAMPLE_LABELS)
     if "clean" in wanted:
-        cases += clean_cases()
+        if args.clean:
+            cases += [
+                Case(path.name, "clean", read_path(path))
+                for directory in args.clean
+                for path in sorted(Path(directory).iterdir())
+                if path.suffix in (".txt", ".md", ".docx")
+            ]
+        else:
+            cases += clean_cases()
     if "planted" in wanted:
         cases += planted_cases()
     lint(cases)
@@ -453,18 +485,19 @@ def main(argv: list[str] | None = None) -> int:
         print_lists(cases)
 
     current = snapshot(cases)
-    changes = diff_baseline(current)
-    print(f"\nchanges against bench/accuracy-baseline.json ({len(changes)})")
-    print("\n".join(changes) if changes else "  none")
+    if wanted == {"real", "clean", "planted"}:
+        changes = diff_baseline(current)
+        print(f"\nchanges against bench/accuracy-baseline.json ({len(changes)})")
+        print("\n".join(changes) if changes else "  none")
     if args.json:
         Path(args.json).write_text(
             json.dumps({k: v.as_dict() for k, v in results.items()}, ensure_ascii=False, indent=2) + "\n",
             encoding="utf-8",
         )
-    if args.update_baseline:
+    if args.update_baseline and not (args.labelled or args.clean):
         BASELINE.write_text(json.dumps(current, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
         print("baseline updated")
-    if wanted == {"real", "clean", "planted"}:
+    if wanted == {"real", "clean", "planted"} and not (args.labelled or args.clean):
         problems = check_floors(results)
         if problems:
             print("\nBELOW THE FLOORS (bench/accuracy-floors.json):")

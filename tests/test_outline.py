@@ -720,3 +720,98 @@ def test_bare_headings_are_stand_alone_unpunctuated_lines_with_text_after() -> N
         (14, "某局", 1, ""),  # a 落款 line is one too: only lines matching a part are used
     ]
     assert all(text[h.title_start : h.title_end] == h.title for h in found)
+
+
+# --- the front matter: title blocks, addressee lines ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "title_lines", "header_lines", "addressee"),
+    [
+        # the title broken after the organ name, with a blank line between
+        ("某某县司法局\n\n2024年度法治政府建设情况报告\n\n2024年，我局坚持依法行政。\n",
+         "某某县司法局2024年度法治政府建设情况报告", (1, 3), (1, 3), None),
+        # broken after 关于, then an author line and a date line under the title
+        ("某某县人民政府关于\n2024年度法治政府建设情况的报告\n某某县人民政府\n2025年2月10日\n\n2024年，全县坚持依法行政。\n",
+         "某某县人民政府关于2024年度法治政府建设情况的报告", (1, 2), (1, 2, 3, 4), None),
+        # joint issuers on lines of their own, then the 关于 line
+        ("中共某某县委员会\n某某县人民政府\n关于2024年度法治政府建设情况的报告\n\n2024年，全县坚持依法行政。\n",
+         "中共某某县委员会某某县人民政府关于2024年度法治政府建设情况的报告", (1, 2, 3), (1, 2, 3), None),
+        # a 版头 line is not part of the title
+        ("中共某某区某某局党组\n\n某某区某某局关于2024年度法治政府建设情况的报告\n\n2024年，我局坚持依法行政。\n",
+         "某某区某某局关于2024年度法治政府建设情况的报告", (3,), (1, 3), None),
+        # a bracketed date under the title, then the addressee line
+        ("某某县2024年度法治政府建设情况报告\n（2025年1月20日）\n\n中共某某市委、某某市人民政府：\n\n2024年，全县坚持依法行政。\n",
+         "某某县2024年度法治政府建设情况报告", (1,), (1, 2), 4),
+        # no title: the addressee line opens the report
+        ("市政府并报市委：\n2024年，市应急管理局坚持依法行政。\n一、2024年工作开展情况\n", "", (), (), 1),
+    ],
+    ids=["organ-blank", "guanyu-author-date", "joint", "banner", "date-addressee", "addressee-only"],
+)
+def test_front_matter(
+    text: str, title: str, title_lines: tuple[int, ...], header_lines: tuple[int, ...], addressee: int | None
+) -> None:
+    _, outline = outline_of(text)
+    assert (outline.title, outline.title_lines, outline.header_lines) == (title, title_lines, header_lines)
+    assert outline.addressee_line == addressee
+
+
+def test_addressee_line_is_neither_title_nor_a_paragraph_of_the_body() -> None:
+    _doc, outline = outline_of("中共红河州委、红河州人民政府：\n2025年，县委、县政府坚持依法行政。\n")
+    assert outline.addressee_line == 1
+    assert [p.lines for p in outline.paragraphs] == [(1,), (2,)]
+
+
+@pytest.mark.parametrize(
+    "line", ["现将有关情况报告如下：", "主要做法如下：", "原因分析：", "各位领导："], ids=["report", "list", "causes", "greeting"]
+)
+def test_lines_ending_in_a_colon_that_name_no_organ_are_no_addressee(line: str) -> None:
+    _, outline = outline_of(f"{line}\n一是完善制度。\n")
+    assert outline.addressee_line is None
+
+
+# --- an 附件 after the 落款 ------------------------------------------------------------------
+
+ANNEXED = (
+    "某某县司法局2024年度法治政府建设情况报告\n"  # 1
+    "一、主要举措和成效\n"  # 2
+    "附件：1.2024年度行政执法统计表\n"  # 3 (the 附件说明 before the 落款: body)
+    "全年办理行政处罚案件58件。\n"  # 4
+    "某某县司法局\n"  # 5
+    "2025年1月20日\n"  # 6
+    "附件\n"  # 7
+    "一、行政执法统计表\n"  # 8
+    "序号\t项目\t数量\n"  # 9
+    "1\t行政许可\t236\n"  # 10
+)
+
+
+def test_annex_after_the_date_is_outside_the_body() -> None:
+    doc, outline = outline_of(ANNEXED)
+    assert outline.annex_line == 7
+    assert outline.body_end == doc.line_start(7)
+    assert [h.line for h in outline.headings] == [2]  # the annex's 一、 is no heading of the report
+    assert outline.root.end == doc.line_start(7) and outline.section_list[0].end_line == 6
+    assert [p.lines for p in outline.paragraphs][-4:] == [(7,), (8,), (9,), (10,)]
+
+
+@pytest.mark.parametrize("line", ["附件1", "附件：2024年度行政执法统计表", "附表2"])
+def test_annex_starts_at_its_own_line_after_the_date(line: str) -> None:
+    _, outline = outline_of(f"报告\n正文。\n某某局\n2025年1月20日\n{line}\n数据\n")
+    assert outline.annex_line == 5
+
+
+def test_no_annex_without_a_date_unless_the_line_is_a_bare_annex_marker() -> None:
+    assert outline_of("报告\n正文。\n附件：2024年度统计表\n数据\n")[1].annex_line is None
+    assert outline_of("报告\n正文。\n附件\n数据\n")[1].annex_line == 3
+
+
+def test_table_rows_are_not_joined_as_broken_lines() -> None:
+    _, outline = outline_of("一、执法统计\n序号\t项目\t数量（件）\t备注说明情况\n1\t行政许可\t236\t按时办结\n")
+    assert [p.lines for p in outline.paragraphs] == [(1,), (2,), (3,)]
+
+
+def test_a_short_stand_alone_heading_after_an_unfinished_paragraph_stays_a_heading() -> None:
+    text = "坚持以习近平法治思想为指导，推动各项工作不断取得新进展新成效，切实以高水平法治护航经济发展\n\n一、工作开展情况\n"
+    _, outline = outline_of(text)
+    assert [(h.line, h.title) for h in outline.headings] == [(3, "工作开展情况")]

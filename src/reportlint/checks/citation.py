@@ -115,18 +115,22 @@ def _read_documents(path: Path) -> tuple[CentralDocument, ...]:
                  for row in rows if row.get("title", "").strip())
 
 
+_SPACES = LazyPattern(r"\s+")
+_DASHES = LazyPattern(r"[—–\-－~～]+")
+_KEY_DROPS = LazyPattern(r"[的（）()〈〉<>“”\"]")
+
+
 def _tolerant(title: str) -> str:
     """A title with the differences other rules report folded away: dashes, bracket width,
     spaces."""
-    return regex.sub(r"[—–\-－~～]+", "—", regex.sub(r"\s+", "", title)).replace("(", "（").replace(")", "）")
+    return _DASHES.sub("—", _SPACES.sub("", title)).replace("(", "（").replace(")", "）")
 
 
 def _document_key(title: str) -> str:
     """A title without its years, brackets, 的 and 年, with 督查 read as 督察: two titles with
     one key name the same document."""
-    key = _YEARS.sub("", regex.sub(r"\s+", "", title))
-    key = key.replace("督查", "督察")
-    return regex.sub(r"[的（）()〈〉<>“”\"]", "", key)
+    key = _YEARS.sub("", _SPACES.sub("", title))
+    return _KEY_DROPS.sub("", key.replace("督查", "督察"))
 
 
 def _one_inner_edit(a: str, b: str) -> bool:
@@ -274,9 +278,12 @@ class LawTitle(Check):
         elif self.mode == "documents":
             raise self.fail("mode", "mode 'documents' needs 'documents' (a TSV of titles)")
         self.documents_by_key: dict[str, tuple[CentralDocument, ...]] = {}
+        self.document_keys: dict[str, tuple[tuple[str, CentralDocument], ...]] = {}  # by the key's first 2 chars
         for document in self.documents:
             key = _document_key(document.title)
             self.documents_by_key[key] = (*self.documents_by_key.get(key, ()), document)
+            self.document_keys[key[:2]] = (*self.document_keys.get(key[:2], ()), (key, document))
+        self.tolerant_titles = frozenset(_tolerant(document.title) for document in self.documents)
         if self.mode == "unknown":
             self._index_near_misses()
         elif self.mode == "bare":
@@ -408,20 +415,18 @@ class LawTitle(Check):
 
     def is_document(self, title: str) -> bool:
         """Whether ``title`` is one of the central documents (punctuation aside)."""
-        tolerant = _tolerant(title)
-        return any(_tolerant(d.title) == tolerant for d in self.documents)
+        return _tolerant(title) in self.tolerant_titles
 
     def near_document(self, title: str) -> tuple[CentralDocument, str] | None:
         """The central document ``title`` is a slightly wrong citation of, and what is wrong;
         None for an exact (or only differently punctuated) title or another document."""
-        if not self.documents:
-            return None
-        if self.is_document(title):
+        if not self.documents or self.is_document(title):
             return None
         key = _document_key(title)
         candidates = self.documents_by_key.get(key)
         if candidates is None:
-            candidates = tuple(d for d in self.documents if _one_inner_edit(key, _document_key(d.title)))
+            # (a near miss keeps its first two characters: only those documents are compared)
+            candidates = tuple(d for other, d in self.document_keys.get(key[:2], ()) if _one_inner_edit(key, other))
         if not candidates:
             return None
         document = _closest(title, candidates)

@@ -1,0 +1,137 @@
+"""Rule-level conditions (applies_if, if_unfinished) and per-pattern options, on a pack of
+the test's own (no pack's rules needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reportlint.config import Config
+from reportlint.document import Document
+from reportlint.engine import lint_document
+from reportlint.rules import RuleError, load_pack
+
+PACK_TOML = """name = "t"
+assumed_year = 2025
+closing_parts = ["plan"]
+unfinished_note = "（未写完）"
+
+[parts.plan]
+label = "安排"
+aliases = ['安排']
+"""
+
+
+def make_pack(tmp_path: Path, rules: dict[str, str]) -> Path:
+    directory = tmp_path / "t"
+    directory.mkdir()
+    (directory / "pack.toml").write_text(PACK_TOML, encoding="utf-8")
+    for name, text in rules.items():
+        (directory / name).write_text(text, encoding="utf-8")
+    return directory
+
+
+def rule(code: str, check: str, extra: str = "") -> str:
+    return (
+        f'code = "{code}"\nname = "r{code.lower()}"\ncategory = "formulation"\nseverity = "warning"\n'
+        f'message = "“{{match}}”"\nbasis = "测试"\n{extra}\n[check]\n{check}\n'
+    )
+
+
+def findings(directory: Path, text: str) -> list[tuple[str, int, int, str]]:
+    pack = load_pack(directory)
+    doc = Document.from_text(text)
+    found = lint_document(doc, pack.rules, Config(builtin_rules=False))
+    return [(d.code, doc.position(d.start).line, doc.position(d.start).column, d.severity.label) for d in found]
+
+
+def test_applies_if_on_the_report_year(tmp_path: Path) -> None:
+    directory = make_pack(
+        tmp_path, {"TT101-a.toml": rule("TT101", "kind = \"forbid\"\npattern = '旧称'", 'applies_if = "report_year >= 2021"')}
+    )
+    assert findings(directory, "某局2020年度工作报告\n\n沿用旧称。\n") == []
+    assert findings(directory, "某局2022年度工作报告\n\n沿用旧称。\n") == [("TT101", 3, 3, "warning")]
+    # No year anywhere: the pack's assumed_year (2025) decides.
+    assert findings(directory, "沿用旧称。\n") == [("TT101", 1, 3, "warning")]
+
+
+def test_if_unfinished_lowers_findings_of_a_report_without_its_closing_parts(tmp_path: Path) -> None:
+    directory = make_pack(
+        tmp_path,
+        {
+            "TT101-a.toml": rule("TT101", "kind = \"forbid\"\npattern = '缺'", 'if_unfinished = "info"'),
+            "TT102-b.toml": rule("TT102", "kind = \"forbid\"\npattern = '缺'", 'if_unfinished = "skip"'),
+        },
+    )
+    assert findings(directory, "一、情况\n\n缺了一部分。\n") == [("TT101", 3, 1, "info")]
+    finished = "一、情况\n\n缺了一部分。\n\n二、安排\n\n继续。\n"
+    assert findings(directory, finished) == [("TT101", 3, 1, "warning"), ("TT102", 3, 1, "warning")]
+    dated = "一、情况\n\n缺了一部分。\n\n某局\n\n2025年1月20日\n"
+    assert findings(directory, dated) == [("TT101", 3, 1, "warning"), ("TT102", 3, 1, "warning")]
+
+
+def test_pattern_options_severity_condition_and_fix(tmp_path: Path) -> None:
+    check = """kind = "forbid"
+pattern = [
+  '甲乙',
+  { pattern = '丙丁', severity = "info" },
+  { pattern = '戊己', applies_if = "report_year >= 2030", severity = "error" },
+  { pattern = '(?P<x>庚)辛', fix = '\\g<x>壬' },
+]
+fix = '替换'
+"""
+    directory = make_pack(tmp_path, {"TT101-a.toml": rule("TT101", check)})
+    text = "某局2024年度工作报告\n\n甲乙、丙丁、戊己、庚辛。\n"
+    assert findings(directory, text) == [("TT101", 3, 1, "warning"), ("TT101", 3, 4, "info"), ("TT101", 3, 10, "warning")]
+    pack = load_pack(directory)
+    doc = Document.from_text(text)
+    fixes = [edit.new_text for d in lint_document(doc, pack.rules, Config(builtin_rules=False)) for edit in d.fix.edits]
+    assert fixes == ["替换", "替换", "庚壬"]
+
+
+def test_substitute_pairs_with_a_condition(tmp_path: Path) -> None:
+    check = """kind = "substitute"
+pairs = [{ wrong = "旧条例", right = "新条例", applies_if = "report_year >= 2022" }, { wrong = "错字", right = "对字" }]
+"""
+    directory = make_pack(tmp_path, {"TT101-a.toml": rule("TT101", check)})
+    assert findings(directory, "某局2019年度工作报告\n\n依据旧条例，改正错字。\n") == [("TT101", 3, 9, "warning")]
+    assert findings(directory, "某局2023年度工作报告\n\n依据旧条例，改正错字。\n") == [
+        ("TT101", 3, 3, "warning"),
+        ("TT101", 3, 9, "warning"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("extra", "check", "message"),
+    [
+        ('applies_if = "report_year >="', "kind = \"forbid\"\npattern = '甲'", "cannot parse 'applies_if'"),
+        ('applies_if = "year >= 2021"', "kind = \"forbid\"\npattern = '甲'", "unknown variable 'year'"),
+        ('if_unfinished = "hide"', "kind = \"forbid\"\npattern = '甲'", "'if_unfinished' must be 'info' or 'skip'"),
+        ("", "kind = \"forbid\"\npattern = [{ pattern = '甲', colour = 'red' }]", "unknown pattern option(s): ['colour']"),
+        ("", "kind = \"forbid\"\npattern = [{ pattern = '甲', severity = 'loud' }]", "unknown severity 'loud'"),
+        ("", "kind = \"forbid\"\npattern = [{ pattern = '(甲', severity = 'info' }]", "bad regular expression"),
+        ("", "kind = \"substitute\"\npairs = [{ wrong = '甲', right = '乙', colour = 'red' }]", "unknown pair field"),
+    ],
+)
+def test_mistakes_in_conditions_and_options_stop_the_load(tmp_path: Path, extra: str, check: str, message: str) -> None:
+    directory = make_pack(tmp_path, {"TT101-a.toml": rule("TT101", check, extra)})
+    with pytest.raises(RuleError) as caught:
+        load_pack(directory)
+    assert str(caught.value).startswith(str(directory / "TT101-a.toml") + ":")
+    assert message in str(caught.value)
+
+
+def test_a_scope_over_several_parts(tmp_path: Path) -> None:
+    toml = PACK_TOML + "\n[parts.review]\nlabel = \"回顾\"\naliases = ['情况']\n"
+    directory = tmp_path / "t"
+    directory.mkdir()
+    (directory / "pack.toml").write_text(toml, encoding="utf-8")
+    (directory / "TT101-a.toml").write_text(
+        rule("TT101", "kind = \"forbid\"\npattern = '甲'", 'scope = { part = ["review", "plan"], within = "heading" }'),
+        encoding="utf-8",
+    )
+    assert findings(directory, "一、甲情况\n\n甲。\n\n二、甲安排\n\n甲。\n\n三、其他甲\n") == [
+        ("TT101", 1, 3, "warning"),
+        ("TT101", 5, 3, "warning"),
+    ]
