@@ -12,7 +12,8 @@ Corpora (``tests/corpus/``):
   and the five bundled samples (``samples/labels.jsonl``, labels from the rule catalogue's
   per-sample defect tables, over ``fixtures/reports/``);
 * clean: ``variants/``, correct complete reports rendered from ``specs/`` in the shapes real
-  offices use (``bench/variants.py``): every error or warning there is a false alarm;
+  offices use (``bench/variants.py``), and ``holdout/``, correct reports written without
+  sight of the rules: every error or warning there is a false alarm;
 * planted: each correct report with one defect planted (``bench/planter.py``), labelled.
 
 A finding matches a label when it is in the same file, on the same line or one line away (a
@@ -59,6 +60,7 @@ HEADS = CORPUS / "fazhi-dev" / "heads"
 SAMPLES = ROOT / "fixtures" / "reports"
 SAMPLE_LABELS = CORPUS / "samples" / "labels.jsonl"
 VARIANTS = CORPUS / "variants"
+HOLDOUT = CORPUS / "holdout"
 BASELINE = ROOT / "bench" / "accuracy-baseline.json"
 FLOORS = ROOT / "bench" / "accuracy-floors.json"
 CATEGORIES = ROOT / "bench" / "categories.toml"
@@ -153,10 +155,10 @@ def _label(record: dict[str, Any]) -> Label:
 
 
 def clean_cases() -> list[Case]:
+    """The renderings of the specs, and the hold-out reports written without sight of the rules."""
     manifest = VARIANTS / "manifest.jsonl"
-    if not manifest.exists():
-        return []
-    return [Case(entry["file"], "clean", read_path(VARIANTS / entry["file"])) for entry in read_jsonl(manifest)]
+    cases = [Case(entry["file"], "clean", read_path(VARIANTS / entry["file"])) for entry in read_jsonl(manifest)]
+    return cases + [Case(path.name, "clean", read_path(path)) for path in sorted(HOLDOUT.glob("*.txt"))]
 
 
 def planted_cases() -> list[Case]:

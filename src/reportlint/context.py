@@ -139,6 +139,12 @@ class LintContext:
     def _find_part(self, part: Part, pack: Pack | None) -> list[Section]:
         sections = self.outline.section_list
         pattern = self.part_pattern(part)
+        if pack is not None and self._bare_parts_on_top(pack):
+            # 第一部分 … 第二部分 …: unnumbered part headings above numbered ones (一、 restarting
+            # under each): the parts are the unnumbered headings.
+            found = self._bare_part_sections(part, pack)
+            if found:
+                return found
         if part.level is None:
             return _outermost([s for s in sections if pattern.search(s.title)]) or self._bare_part_sections(part, pack)
         top = min((s.level for s in sections), default=None)
@@ -176,10 +182,29 @@ class LintContext:
         """Short stand-alone lines without a marker that may head a part (see outline)."""
         return bare_headings(self.doc, self.outline)
 
+    def _bare_parts_on_top(self, pack: Pack) -> bool:
+        """Whether unnumbered headings of at least two different parts stand above numbered
+        level-1 headings (第一部分 2024年工作情况 / 一、… / 第二部分 存在的不足和原因 / 一、…)."""
+        key = ("bare-top", id(pack))
+        found = self._sections.get(key)
+        if found is None:
+            required = [p for p in pack.parts.values() if p.required]
+            named = {
+                part.name
+                for heading in self.bare_headings
+                for part in required
+                if self.part_pattern(part).search(heading.title)
+            }
+            first_bare = min((h.start for h in self.bare_headings), default=len(self.text))
+            numbered_below = any(h.level == 1 and h.start > first_bare for h in self.outline.headings)
+            found = self._sections[key] = [self.outline.root] if len(named) >= 2 and numbered_below else []
+        return bool(found)
+
     def _bare_part_sections(self, part: Part, pack: Pack | None, any_part: bool = False) -> list[Section]:
         """Sections under bare headings matching ``part`` (``any_part``: any part of ``pack``):
         each runs to the next bare heading of a part (of ``pack``, else of this one), the
-        next level-1 heading or the end of the main text."""
+        next level-1 heading (unless the bare headings stand above the numbered ones) or the
+        end of the main text."""
         key = ("bare", part.name, id(pack), any_part)
         found = self._sections.get(key)
         if found is not None:
@@ -187,9 +212,10 @@ class LintContext:
         parts = [self.part_pattern(p) for p in pack.parts.values()] if pack is not None else [self.part_pattern(part)]
         wanted = parts if any_part else [self.part_pattern(part)]
         body_end = self.body_end
+        on_top = pack is not None and self._bare_parts_on_top(pack)
         bounds = sorted(
             [h.start for h in self.bare_headings if any(p.search(h.title) for p in parts)]
-            + [self.doc.line_starts[h.line - 1] for h in self.outline.headings if h.level == 1]
+            + ([] if on_top else [self.doc.line_starts[h.line - 1] for h in self.outline.headings if h.level == 1])
         )
         found = []
         for heading in self.bare_headings:

@@ -417,11 +417,14 @@ _CLAUSE_PUNCT = LazyPattern(r"[。！？；：，、]")
 
 
 def _signature_start(ctx: LintContext) -> int:
-    """First line of the closing 落款 block (署名 + 成文日期), or one past the last line."""
+    """First line of the closing 落款 block (署名 + 成文日期), or one past the main text's last
+    line (an 附件 after the 落款 is not part of the main text)."""
     doc = ctx.doc
-    lines = list(islice((n for n in range(doc.line_count, 0, -1) if doc.line_text(n).strip()), 3))
+    annex = ctx.outline.annex_line
+    last = doc.line_count if annex is None else annex - 1
+    lines = list(islice((n for n in range(last, 0, -1) if doc.line_text(n).strip()), 3))
     if not lines or not _DATE.search(doc.line_text(lines[0])) or len(doc.line_text(lines[0]).strip()) > 20:
-        return doc.line_count + 1
+        return last + 1
     start = lines[0]
     headings = {heading.line for heading in ctx.outline.headings}
     for line in lines[1:]:
