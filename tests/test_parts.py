@@ -154,3 +154,24 @@ def test_an_unfinished_report_gets_missing_parts_as_hints_only() -> None:
         "FZ202": "error",
         "FZ205": "error",
     }
+
+
+def test_unnumbered_part_headings_above_numbered_ones() -> None:
+    """第一部分 … 第二部分 …: the 一、 headings restart under each part; the part is the whole
+    第二部分, causes included."""
+    text = (
+        TITLE
+        + "第一部分　2024年法治政府建设主要举措和成效\n\n一、强化组织领导\n\n全年集中学法6次。\n\n"
+        + "第二部分　存在的不足和原因\n\n一、存在的不足\n\n执法监督不到位。\n\n二、原因分析\n\n主要原因是专业人员偏少。\n\n"
+        + "第三部分　党政主要负责人履行推进法治建设第一责任人职责情况\n\n局长主持研究法治工作4次。\n\n"
+        + "第四部分　2025年工作安排\n\n一、加强学习\n\n继续推进。\n\n某某县司法局\n\n2025年1月20日\n"
+    )
+    parts = part_headings(text)
+    assert parts["shortcomings"] == ["第二部分　存在的不足和原因"]
+    assert parts["plan"] == ["第四部分　2025年工作安排"]
+    assert serious(text) == []
+
+
+def test_a_part_on_the_leaders_duties_without_the_word() -> None:
+    text = TITLE + "一、主要举措和成效\n\n局长履行推进法治建设第一责任人职责。\n\n二、领导干部履职情况\n\n局长主持研究法治工作4次。\n"
+    assert part_headings(text)["responsibility"] == ["领导干部履职情况"]

@@ -63,6 +63,7 @@ class LintContext:
     _line_cuts: dict[int, frozenset[int]] = field(default_factory=dict, repr=False)
     _spans: dict[tuple[Scope, int], list[Span]] = field(default_factory=dict, repr=False)
     _sections: dict[tuple[Any, ...], list[Section]] = field(default_factory=dict, repr=False)
+    _bare_on_top: dict[int, bool] = field(default_factory=dict, repr=False)
 
     @cached_property
     def text(self) -> str:
@@ -185,8 +186,7 @@ class LintContext:
     def _bare_parts_on_top(self, pack: Pack) -> bool:
         """Whether unnumbered headings of at least two different parts stand above numbered
         level-1 headings (第一部分 2024年工作情况 / 一、… / 第二部分 存在的不足和原因 / 一、…)."""
-        key = ("bare-top", id(pack))
-        found = self._sections.get(key)
+        found = self._bare_on_top.get(id(pack))
         if found is None:
             required = [p for p in pack.parts.values() if p.required]
             named = {
@@ -197,8 +197,8 @@ class LintContext:
             }
             first_bare = min((h.start for h in self.bare_headings), default=len(self.text))
             numbered_below = any(h.level == 1 and h.start > first_bare for h in self.outline.headings)
-            found = self._sections[key] = [self.outline.root] if len(named) >= 2 and numbered_below else []
-        return bool(found)
+            found = self._bare_on_top[id(pack)] = len(named) >= 2 and numbered_below
+        return found
 
     def _bare_part_sections(self, part: Part, pack: Pack | None, any_part: bool = False) -> list[Section]:
         """Sections under bare headings matching ``part`` (``any_part``: any part of ``pack``):
