@@ -14,6 +14,8 @@ Corpora (``tests/corpus/``):
 * clean: ``variants/``, correct complete reports rendered from ``specs/`` in the shapes real
   offices use (``bench/variants.py``), and ``holdout/``, correct reports written without
   sight of the rules: every error or warning there is a false alarm;
+* blind: ``blind-defects/``, short reports with slips written and labelled without sight of
+  the rules (the format of ``fazhi-dev/``);
 * planted: each correct report with one defect planted (``bench/planter.py``), labelled.
 
 A finding matches a label when it is in the same file, on the same line or one line away (a
@@ -60,11 +62,12 @@ HEADS = CORPUS / "fazhi-dev" / "heads"
 SAMPLES = ROOT / "fixtures" / "reports"
 SAMPLE_LABELS = CORPUS / "samples" / "labels.jsonl"
 VARIANTS = CORPUS / "variants"
-HOLDOUT = CORPUS / "holdout"
+BLIND = CORPUS / "blind-defects"
 BASELINE = ROOT / "bench" / "accuracy-baseline.json"
 FLOORS = ROOT / "bench" / "accuracy-floors.json"
 CATEGORIES = ROOT / "bench" / "categories.toml"
-LABEL_FILES = (HEADS / "labels.jsonl", SAMPLE_LABELS)
+LABEL_FILES = (HEADS / "labels.jsonl", SAMPLE_LABELS, BLIND / "labels.jsonl")
+CORPORA = ("real", "blind", "clean", "planted")
 SERIOUS = (Severity.ERROR, Severity.WARNING)
 
 
@@ -158,7 +161,8 @@ def clean_cases() -> list[Case]:
     """The renderings of the specs, and the hold-out reports written without sight of the rules."""
     manifest = VARIANTS / "manifest.jsonl"
     cases = [Case(entry["file"], "clean", read_path(VARIANTS / entry["file"])) for entry in read_jsonl(manifest)]
-    return cases + [Case(path.name, "clean", read_path(path)) for path in sorted(HOLDOUT.glob("*.txt"))]
+    holdout = sorted(path for directory in sorted(CORPUS.glob("holdout*")) for path in directory.glob("*.txt"))
+    return cases + [Case(path.name, "clean", read_path(path)) for path in holdout]
 
 
 def planted_cases() -> list[Case]:
@@ -427,9 +431,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true", help="figures and the baseline diff only")
     parser.add_argument("--update-baseline", action="store_true", help="record the current findings as the baseline")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
-    parser.add_argument(
-        "--corpus", choices=("real", "clean", "planted"), action="append", help="only these corpora (repeatable)"
-    )
+    parser.add_argument("--corpus", choices=CORPORA, action="append", help="only these corpora (repeatable)")
     parser.add_argument(
         "--labelled",
         metavar="DIR",
@@ -446,7 +448,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    wanted = set(args.corpus or ("real", "clean", "planted"))
+    wanted = set(args.corpus or CORPORA)
     if args.labelled or args.clean:
         wanted = {"real"} if args.labelled else set()
         wanted |= {"clean"} if args.clean else set()
@@ -460,6 +462,11 @@ def main(argv: list[str] | None = None) -> int:
             ]
         else:
             cases += labelled_cases(HEADS, HEADS / "labels.jsonl") + labelled_cases(SAMPLES, SAMPLE_LABELS)
+    if "blind" in wanted:
+        cases += [
+            Case(case.name, "blind", case.document, case.labels, case.sections, case.truncated_at, case.ignore_lines)
+            for case in labelled_cases(BLIND, BLIND / "labels.jsonl")
+        ]
     if "clean" in wanted:
         if args.clean:
             cases += [
@@ -477,9 +484,9 @@ def main(argv: list[str] | None = None) -> int:
     for case in cases:
         judge(case, table)
 
-    results = {corpus: figures(c for c in cases if c.corpus == corpus) for corpus in ("real", "clean", "planted")}
+    results = {corpus: figures(c for c in cases if c.corpus == corpus) for corpus in CORPORA}
     results["all"] = figures(cases)
-    for corpus in ("real", "clean", "planted", "all"):
+    for corpus in (*CORPORA, "all"):
         if corpus == "all" or corpus in wanted:
             print_figures(corpus, results[corpus])
     if not args.quiet:
@@ -487,7 +494,7 @@ def main(argv: list[str] | None = None) -> int:
         print_lists(cases)
 
     current = snapshot(cases)
-    if wanted == {"real", "clean", "planted"}:
+    if wanted == set(CORPORA):
         changes = diff_baseline(current)
         print(f"\nchanges against bench/accuracy-baseline.json ({len(changes)})")
         print("\n".join(changes) if changes else "  none")
@@ -499,7 +506,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.update_baseline and not (args.labelled or args.clean):
         BASELINE.write_text(json.dumps(current, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
         print("baseline updated")
-    if wanted == {"real", "clean", "planted"} and not (args.labelled or args.clean):
+    if wanted == set(CORPORA) and not (args.labelled or args.clean):
         problems = check_floors(results)
         if problems:
             print("\nBELOW THE FLOORS (bench/accuracy-floors.json):")

@@ -115,6 +115,7 @@ class PartColumn:
     label: str
     part: Part
     missing_codes: frozenset[str]
+    source: Pack | None = field(default=None, compare=False)  # the pack, for the parts' structure
 
     @property
     def key(self) -> str:
@@ -139,7 +140,7 @@ def _missing_part_codes(pack: Pack, name: str) -> frozenset[str]:
 
 def part_columns(packs: Iterable[Pack]) -> list[PartColumn]:
     return [
-        PartColumn(pack.name, name, part.label, part, _missing_part_codes(pack, name))
+        PartColumn(pack.name, name, part.label, part, _missing_part_codes(pack, name), pack)
         for pack in packs
         for name, part in pack.parts.items()
         if part.required
@@ -202,9 +203,12 @@ def part_headings(ctx: LintContext, columns: Iterable[PartColumn]) -> dict[str, 
     ``section(...)`` function of expr rules uses), or None when it has none."""
     found: dict[str, str | None] = {}
     for column in columns:
-        sections = ctx.part_sections(column.part)
-        heading = sections[0].heading if sections else None
-        found[column.key] = heading.title if heading is not None else None
+        sections = ctx.part_sections(column.part, column.source)
+        if not sections:
+            found[column.key] = None
+        else:  # (a report without headings: its whole body is the part, with no heading of its own)
+            heading = sections[0].heading
+            found[column.key] = heading.title if heading is not None else ""
     return found
 
 

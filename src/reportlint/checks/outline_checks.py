@@ -89,22 +89,31 @@ class SectionCheck(Check):
                 values["where"] = self._where(ctx)
                 yield Finding(start, end, values)
             return
-        for section in sections:
+        checked = [
+            section
+            for section in sections
+            if section.heading is not None
+            and (self.if_heading is None or self.if_heading.search(section.heading.title))
+            and (self.unless_heading is None or not self.unless_heading.search(section.heading.title))
+        ]
+        missing = [section for section in checked if not self._contains(ctx, section)]
+        if self.part is not None and len(missing) < len(checked):
+            return  # a part in several sections (三、存在的问题 四、原因分析) holds it in one of them
+        for section in missing:
             heading = section.heading
             assert heading is not None
-            if self.if_heading is not None and not self.if_heading.search(heading.title):
-                continue
-            if self.unless_heading is not None and self.unless_heading.search(heading.title):
-                continue
-            if self.where == "heading":
-                start, end = heading.start, heading.title_end
-            elif self.where == "body":
-                start, end = section.body_start, section.end
-            else:
-                start, end = section.start, section.end
-            if self.contains.search(ctx.text, start, end, timeout=ctx.regex_timeout):
-                continue
             yield Finding(heading.start, heading.title_end, {**values, "heading": heading.title})
+
+    def _contains(self, ctx: LintContext, section: Section) -> bool:
+        heading = section.heading
+        assert heading is not None and self.contains is not None
+        if self.where == "heading":
+            start, end = heading.start, heading.title_end
+        elif self.where == "body":
+            start, end = section.body_start, section.end
+        else:
+            start, end = section.start, section.end
+        return self.contains.search(ctx.text, start, end, timeout=ctx.regex_timeout) is not None
 
 
     def _where(self, ctx: LintContext) -> str:
