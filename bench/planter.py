@@ -24,7 +24,7 @@ import hashlib
 import json
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -329,7 +329,8 @@ def renumber(paragraph: str) -> str:
         count += 1
         return chinese(count) + match.group(2)
 
-    return regex.sub(r"(?<![\p{Han}])?([一二三四五六七八九十]{1,2})(是|要)(?=[\p{Han}“（])", next_number, paragraph)
+    enumerator = r"(?:^|(?<=[。；：，！？]))([一二三四五六七八九十]{1,2})(是|要)(?=[\p{Han}“（])"
+    return regex.sub(enumerator, next_number, paragraph)
 
 
 def plan_heading_year(spec: Spec) -> tuple[Spec, str] | None:
@@ -438,6 +439,27 @@ def party_header(spec: Spec) -> tuple[Spec, str] | None:
     new.title = spec.title  # the title stays with the 局
     new.signature = [f"中共{spec.organ}党组"]
     return new, "HEADER"
+
+
+def _drop_xi(spec: Spec) -> tuple[Spec, str] | None:
+    """Every 习近平法治思想 replaced by the report's other formulations (REQ-004)."""
+    new = _copy(spec)
+    replacement = "党中央关于全面依法治国的决策部署"
+
+    def fix(text: str) -> str:
+        return text.replace("习近平法治思想", replacement)
+
+    new.opening = fix(new.opening)
+    for part in new.parts:
+        part.heading = fix(part.heading)
+        part.paragraphs = [fix(p) for p in part.paragraphs]
+        for section in part.sections:
+            section.heading = fix(section.heading)
+            section.paragraphs = [fix(p) for p in section.paragraphs]
+            section.items = [fix(p) for p in section.items]
+    if new.annex is not None:
+        new.annex.rows = [[fix(c) for c in row] for row in new.annex.rows]
+    return new, new.title
 
 
 DEFECTS: list[Defect] = [
@@ -714,9 +736,10 @@ DEFECTS: list[Defect] = [
         "xi_rule_of_law_thought",
         "error",
         "REQ-004",
-        replace_or_insert("习近平法治思想", "习近平法治思想", ""),
-        years=(2099, 2100),
-    ),  # placeholder, replaced below
+        spec_edit=_drop_xi,
+        document=True,
+        years=(2020, 2100),
+    ),
     # signature and dates (STR-005, DAT-002/003/005)
     Defect(
         "no-signature",
@@ -888,34 +911,6 @@ DEFECTS: list[Defect] = [
     ),
 ]
 
-
-def _drop_xi(spec: Spec) -> tuple[Spec, str] | None:
-    """Every 习近平法治思想 replaced by the report's other formulations (REQ-004)."""
-    new = _copy(spec)
-    replacement = "党中央关于全面依法治国的决策部署"
-
-    def fix(text: str) -> str:
-        return text.replace("习近平法治思想", replacement)
-
-    new.opening = fix(new.opening)
-    for part in new.parts:
-        part.heading = fix(part.heading)
-        part.paragraphs = [fix(p) for p in part.paragraphs]
-        for section in part.sections:
-            section.heading = fix(section.heading)
-            section.paragraphs = [fix(p) for p in section.paragraphs]
-            section.items = [fix(p) for p in section.items]
-    if new.annex is not None:
-        new.annex.rows = [[fix(c) for c in row] for row in new.annex.rows]
-    return new, new.title
-
-
-DEFECTS = [
-    replace(d, spec_edit=_drop_xi, text_edit=None, document=True, years=(2020, 2100))
-    if d.name == "no-xi-thought"
-    else d
-    for d in DEFECTS
-]
 
 PER_DEFECT = 3  # specs each defect is planted into
 

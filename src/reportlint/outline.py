@@ -401,7 +401,6 @@ _ENUM_START = LazyPattern(_CN_NUM + "[是要]")
 _BROKEN_LONG = 40  # a body line at least this long, broken mid-sentence, is a wrapped line
 _SHORT_UNPUNCTUATED = 30  # unnumbered headings ("强化思想引领，深入学习…") are short
 _HEADER_MAX = 60
-_HEADER_LINES = 4
 _TITLE_TAIL = 12  # "情况报告": a short continuation of the previous title line
 
 

@@ -243,6 +243,16 @@ def context_around(ctx: LintContext, start: int, end: int, width: int = 4) -> st
     return text[line_start : high if line_end == -1 else line_end]
 
 
+def _holds(ctx: LintContext, rule: Any, condition: Any, cache: dict[str, bool], key: str) -> bool:
+    """A pattern's or pair's condition on the report, evaluated once per document (``cache``)."""
+    found = cache.get(key)
+    if found is None:
+        from reportlint.checks.expression import condition_holds  # (that module imports this one)
+
+        found = cache[key] = condition_holds(ctx, rule.pack, condition)
+    return found
+
+
 def report_location(ctx: LintContext, spans: list[Span], at: str) -> tuple[int, int]:
     """Where to put a finding about something missing: a section heading, the title, or
     the first non-empty line of the document."""
@@ -424,14 +434,8 @@ class Forbid(MatcherMixin):
             severity = None
             if options:
                 condition = options.get("condition")
-                if condition is not None:
-                    key = match.re.pattern
-                    if key not in holds:
-                        from reportlint.checks.expression import condition_holds
-
-                        holds[key] = condition_holds(ctx, self.rule.pack, condition)
-                    if not holds[key]:
-                        continue
+                if condition is not None and not _holds(ctx, self.rule, condition, holds, match.re.pattern):
+                    continue
                 severity = options.get("severity")
                 template = options.get("fix", template)
             count += 1
@@ -496,7 +500,6 @@ class Substitute(MatcherMixin):
             raise self.fail("kind", "substitute needs 'pairs' or a 'table' with rows")
         pairs = [self._with_condition(pair) for pair in pairs]
         self.pairs = {p.wrong: p for p in pairs}
-        self.conditional = any(p.condition is not None for p in pairs)
         self.compile_matcher({**params, "terms": list(self.pairs), "allow": allow})
         self.fixable = params.get("fix", True)
 
@@ -538,13 +541,8 @@ class Substitute(MatcherMixin):
         holds: dict[str, bool] = {}  # the pairs' conditions, evaluated when first needed
         for match in self.matches(ctx, spans):
             pair = self.pairs[match.group()]
-            if pair.condition is not None:
-                if pair.wrong not in holds:
-                    from reportlint.checks.expression import condition_holds
-
-                    holds[pair.wrong] = condition_holds(ctx, self.rule.pack, pair.condition)
-                if not holds[pair.wrong]:
-                    continue
+            if pair.condition is not None and not _holds(ctx, self.rule, pair.condition, holds, pair.wrong):
+                continue
             values = {
                 "wrong": pair.wrong,
                 "right": pair.right,
