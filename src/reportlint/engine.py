@@ -20,13 +20,22 @@ from reportlint.prefilter import LiteralScanner
 from reportlint.records import fast_constructor
 from reportlint.resources import builtin_rules_dir
 from reportlint.rulecache import load_packs_cached
-from reportlint.rules import Pack, Rule
+from reportlint.rules import Pack, Rule, Scope
 from reportlint.rxcache import LazyPattern
 from reportlint.suppression import apply_suppressions, honours_suppressions
 
 KIND_BY_TITLE = (
     (LazyPattern(r"(?:镇|乡|街道|苏木)(?:人民政府|党委|办事处)?(?:关于|20\d\d|$)"), "乡镇街道"),
-    (LazyPattern(r"人民政府(?:关于|20\d\d|$)|政府(?:关于|20\d\d)"), "政府"),
+    # a government, or a place alone (广州市天河区2023年度法治政府建设情况报告: the district's report)
+    (
+        LazyPattern(r"人民政府(?:关于|20\d\d|$)|政府(?:关于|20\d\d)|^[\p{Han}]{2,12}?(?:省|市|区|县|州|旗|盟)(?:关于|20\d\d)"),
+        "政府",
+    ),
+)
+# The 落款 names the issuers when the title does not (a joint 区委 and 区政府 report).
+KIND_BY_SIGNATURE = (
+    (LazyPattern(r"(?:镇|乡|街道|苏木)(?:人民政府|党委|委员会|办事处)\s*$"), "乡镇街道"),
+    (LazyPattern(r"人民政府\s*$"), "政府"),
 )
 
 
@@ -101,7 +110,11 @@ def effective_profile(ctx: LintContext, config: Config, packs: Sequence[Pack]) -
     profile = dict(config.profile)
     if "kind" not in profile:
         title = ctx.outline.title
-        profile["kind"] = next((kind for pattern, kind in KIND_BY_TITLE if pattern.search(title)), "部门")
+        kind = next((kind for pattern, kind in KIND_BY_TITLE if pattern.search(title)), None)
+        if kind is None:
+            signature = [ctx.text[span.start : span.end].strip() for span in ctx.spans(Scope("tail"))]
+            kind = next((k for pattern, k in KIND_BY_SIGNATURE for line in signature if pattern.search(line)), "部门")
+        profile["kind"] = kind
     if "deadline" not in profile:
         for pack in packs:
             deadline = pack.settings.get("profiles", {}).get(profile["kind"], {}).get("deadline")

@@ -259,8 +259,11 @@ class LawTitle(Check):
         except OSError as exc:
             raise self.fail("titles", f"cannot read title list: {exc}") from None
         # Only short titles of 中华人民共和国… laws and regulations count as "short":
-        # the other pairs of the table differ in inner punctuation or word order.
-        self.prc_short = {s: f for s, f in self.short_full.items() if f.startswith(PRC) and f != s}
+        # the other pairs of the table differ in inner punctuation or word order.  A listed
+        # 中华人民共和国… title without the prefix is its short title too (laws newer than the
+        # table: 民营经济促进法).
+        self.prc_short = {t[len(PRC) :]: t for t in self.titles if t.startswith(PRC) and len(t) > len(PRC) + 2}
+        self.prc_short.update({s: f for s, f in self.short_full.items() if f.startswith(PRC) and f != s})
         self.lenient = frozenset(params.get("lenient", []))
         self.unverified = params.get("unverified_severity", "info")
         ignore = params.get("ignore", [])
@@ -442,7 +445,10 @@ class LawTitle(Check):
         return Finding(match.start(), match.end(), values, (Edit(start, end, full),), severity)
 
     def known(self, *titles: str) -> bool:
-        return any(t in self.titles or t in self.local or t in self.short_full for t in titles)
+        """Listed, or the short title of a listed 中华人民共和国… title (FZ401's to report)."""
+        return any(
+            t in self.titles or t in self.local or t in self.short_full or PRC + t in self.titles for t in titles
+        )
 
     def unknown(self, match: regex.Match[str], title: str) -> Finding | None:
         bare = (TRIAL_NOTE.sub("", title) if title.endswith(_NOTE_ENDS) else title).strip()

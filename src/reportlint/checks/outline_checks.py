@@ -324,10 +324,13 @@ class HeadingMarker(Check):
 
     kind = "heading-marker"
     scopes = DOCUMENT_ONLY
-    params: ClassVar[ParamTypes] = {"levels": list}
+    params: ClassVar[ParamTypes] = {"levels": list, "space_severity": str}
 
     def compile(self, params: dict[str, Any]) -> None:
         self.levels = set(params.get("levels", [1, 2, 3, 4]))
+        self.space_severity = params.get("space_severity")
+        if self.space_severity not in (None, "error", "warning", "info", "hint"):
+            raise self.fail("space_severity", "'space_severity' is a severity")
 
     def run(self, ctx: LintContext) -> Iterator[Finding]:
         markdown = ctx.doc.is_markdown
@@ -341,7 +344,10 @@ class HeadingMarker(Check):
                 continue
             values = {"found": ctx.text[heading.start : after], "expected": heading.canonical}
             edit = Edit(heading.start, after, heading.canonical)
-            yield Finding(heading.start, heading.marker_end, values, (edit,))
+            # A right marker followed by a space ("1. 突出政治引领") is a typing habit, not a
+            # wrong marker: a hint.
+            severity = self.space_severity if heading.well_formed else None
+            yield Finding(heading.start, heading.marker_end, values, (edit,), severity)
 
 
 class BrokenLine(Check):
