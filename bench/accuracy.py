@@ -473,7 +473,7 @@ def main(argv: list[str] | None = None) -> int:
                 Case(path.name, "clean", read_path(path))
                 for directory in args.clean
                 for path in sorted(Path(directory).iterdir())
-                if path.suffix in (".txt", ".md", ".docx")
+                if path.suffix in (".txt", ".md", ".docx") and path.stem.upper() != "README"
             ]
         else:
             cases += clean_cases()

@@ -54,6 +54,8 @@ def test_bad_example_is_reported(rule: Rule, example: Example) -> None:
     assert found, f"{rule.code} missed its bad example: {text!r}"
     for diag in found:
         assert 0 <= diag.start <= diag.end <= len(text)
+    if example.severity is not None:  # e.g. a weaker form of the defect, reported as a hint
+        assert {d.severity.name.lower() for d in found} == {example.severity}
     if span is not None:
         assert span in {(d.start, d.end) for d in found}, [(d.start, d.end, d.message) for d in found]
     if example.fixed is not None:

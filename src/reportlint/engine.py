@@ -221,6 +221,9 @@ def _run_rules(
         if demote and not override:
             rule_severity, note = Severity.INFO, rule.pack.settings.get("unfinished_note", "")
             message = message + note
+        elif rule.info_condition is not None and not override:
+            demote = condition_holds(ctx, rule.pack, rule.info_condition)
+            rule_severity = Severity.INFO if demote else rule_severity
         for start, end, found_values, edits, found_severity in findings:
             key = (code, start, end)
             if key in seen:

@@ -48,6 +48,7 @@ RULE_FIELDS = {
     "status": str,
     "applies_if": str,
     "if_unfinished": str,
+    "info_if": str,
     "scope": (str, dict),
     "check": dict,
     "bad": list,
@@ -84,6 +85,7 @@ class Example:
     text: str
     fixed: str | None = None  # expected text after applying the rule's fixes
     note: str = ""
+    severity: str | None = None  # a bad example's expected severity, when not the rule's own
 
 
 @dataclass(frozen=True)
@@ -134,8 +136,12 @@ class Rule:
     # What happens to its findings in a report that looks unfinished (no 落款, none of the
     # pack's closing parts): "info" (reported as a hint) or "skip".
     if_unfinished: str = ""
+    # A condition under which its findings are only hints: the report shows what the rule
+    # asks for in a weaker form (e.g. the leaders' own acts told inside another part).
+    info_if: str = ""
     check: Any = None  # the compiled check object, set by the loader
     condition: Any = None  # applies_if as a program, set by the loader
+    info_condition: Any = None  # info_if as a program, set by the loader
 
     def key_line(self, key: str) -> int:
         return self.pack.key_line(self.path, key)
@@ -249,10 +255,13 @@ def _parse_examples(raw: Any, path: Path, source: str, key: str) -> tuple[Exampl
         if isinstance(item, str):
             examples.append(Example(item))
         elif isinstance(item, dict) and isinstance(item.get("text"), str):
-            unknown = set(item) - {"text", "fixed", "note"}
+            unknown = set(item) - {"text", "fixed", "note", "severity"}
             if unknown:
                 raise RuleError(path, find_key_line(source, key), f"unknown example field(s): {sorted(unknown)}")
-            examples.append(Example(item["text"], item.get("fixed"), item.get("note", "")))
+            severity = item.get("severity")
+            if severity is not None and severity not in SEVERITIES:
+                raise RuleError(path, find_key_line(source, key), f"unknown example severity '{severity}'")
+            examples.append(Example(item["text"], item.get("fixed"), item.get("note", ""), severity))
         else:
             raise RuleError(path, find_key_line(source, key), f"'{key}' entries need a 'text' string")
     return tuple(examples)
@@ -402,6 +411,7 @@ def parse_rule(data: dict[str, Any], source: str, path: Path, pack: Pack) -> Rul
         todo=_parse_examples(data.get("todo"), path, source, "todo"),
         applies_if=data.get("applies_if", "").strip(),
         if_unfinished=data.get("if_unfinished", ""),
+        info_if=data.get("info_if", "").strip(),
     )
 
 
@@ -432,6 +442,8 @@ def load_pack(directory: Path | str) -> Pack:
         rule.check = compile_check(rule)
         if rule.applies_if:
             rule.condition = compile_condition(rule, "applies_if", rule.applies_if)
+        if rule.info_if:
+            rule.info_condition = compile_condition(rule, "info_if", rule.info_if)
         pack.rules.append(rule)
     return pack
 
