@@ -192,6 +192,16 @@ def test_dashboard_in_chromium(
     assert header.find_element("xpath", "..").get_attribute("aria-sort") == "ascending"
     browser.find_element("css selector", "#matrix thead tr:first-child th:nth-child(1) button").click()
     assert visible_rows(browser) == sorted(paths)
+    # A second-row header sorts by its own column (present before missing, largest first).
+    browser.find_element("css selector", '#matrix thead th[data-part="fazhi.responsibility"] button').click()
+    assert visible_rows(browser) == [paths[3], paths[4], paths[0], paths[1], paths[2]]
+    column = browser.execute_script(
+        "var th = document.querySelector('#matrix thead th[data-part=\"fazhi.responsibility\"]');"
+        "return Array.from(document.querySelectorAll('#matrix tbody tr'))"
+        ".map(r => r.cells[Number(th.dataset.col)].textContent);"
+    )
+    assert column == ["有", "有", "缺失", "缺失", "缺失"]
+    browser.find_element("css selector", "#matrix thead tr:first-child th:nth-child(1) button").click()
 
     # Filtering: by code in the box, by the 显示 menu, by clicking a bar of the chart.
     box = browser.find_element("id", "filter")
@@ -340,4 +350,122 @@ def test_dashboard_links_a_finding_to_the_other_report(browser: Any, tmp_path: P
     assert "target" in browser.find_element("id", "r1-L10").get_attribute("class").split()
     header = browser.find_element("css selector", '#matrix th[data-category="duplicate"]')
     assert header.text == "跨报告雷同"
+    assert severe_logs(browser) == []
+
+
+# A pack that adds a dozen required parts with long labels: a dozen more matrix columns.
+WIDE_PARTS = (
+    "重大行政决策合法性审查和集体讨论决定情况",
+    "行政规范性文件备案审查和清理情况",
+    "行政执法三项制度落实情况",
+    "行政复议和行政应诉工作情况",
+    "政务公开和政府信息公开工作情况",
+    "法治宣传教育和普法责任制落实情况",
+    "基层法治建设和依法治理情况",
+    "法治督察反馈问题整改落实情况",
+    "依法化解矛盾纠纷和信访工作情况",
+    "政府法律顾问和公职律师工作情况",
+    "营商环境法治化建设情况",
+    "行政机关负责人出庭应诉情况",
+)
+WIDE_RULE = """code = "XW101"
+name = "no-foo"
+category = "formulation"
+severity = "warning"
+message = "不要写“{match}”。"
+basis = "测试"
+
+[check]
+kind = "forbid"
+pattern = '甲乙'
+
+[[bad]]
+text = "甲乙"
+
+[[good]]
+text = "丙丁"
+"""
+# Where the first cell of each row of the matrix is, after scrolling: its left edge, the left edge
+# of the matrix box's scrolling area, and whether the cell is what shows at its own left edge (not
+# covered by the cells scrolled under it; a cell scrolled out of the box counts as shown).
+FIRST_COLUMN = """
+var wrap = arguments[0], box = wrap.getBoundingClientRect();
+var rows = document.querySelectorAll('#matrix thead tr:first-child, #matrix tbody tr');
+return Array.from(rows).map(function (row) {
+  var cell = row.cells[0], r = cell.getBoundingClientRect(), y = r.top + Math.min(r.height / 2, 12);
+  var shown = y > box.top && y < box.bottom && y < innerHeight ? document.elementFromPoint(r.left + 4, y) : cell;
+  return {left: r.left, box: box.left + wrap.clientLeft, shows: cell.contains(shown), text: cell.textContent};
+});
+"""
+
+
+def test_dashboard_matrix_fits_the_window(browser: Any, tmp_path: Path, artifacts: Path) -> None:
+    """A matrix wider than the window (a dozen more required parts, long unbreakable file names)
+    scrolls sideways in its own box: the page is no wider than the 1400 px window, the column
+    headers wrap, and the report column stays at the box's left edge."""
+    pack = tmp_path / "wide"
+    pack.mkdir()
+    parts = "".join(
+        f"[parts.extra{i:02d}]\nlabel = \"{label}\"\naliases = ['{label[:6]}']\n\n" for i, label in enumerate(WIDE_PARTS)
+    )
+    (pack / "pack.toml").write_text(f'name = "wide"\ndescription = "测试"\n\n{parts}', encoding="utf-8")
+    (pack / "XW101-no-foo.toml").write_text(WIDE_RULE, encoding="utf-8")
+    copies = tmp_path / ("district_department_annual_rule_of_law_government_reports_" * 2 + "copies")
+    copies.mkdir()
+    for path in REPORTS:
+        (copies / ("second_batch_submitted_version_" + path.name)).write_bytes(path.read_bytes())
+    reports = [*REPORTS, *sorted(copies.iterdir())]
+    out = tmp_path / "dashboard.html"
+    assert main(["report", *map(str, reports), "--rules", str(pack), "--extend-select", "ALL", "--html", str(out)]) == 0
+    browser.get(out.as_uri())
+    wait_for(lambda: browser.find_element("id", "row-count").text == "显示 10 / 10 份", "the row count")
+    assert browser.execute_script("return innerWidth;") == 1400
+
+    # The page is no wider than the window: the matrix scrolls inside its box instead.
+    page = browser.execute_script(
+        "var d = document.documentElement; return [d.scrollWidth, d.clientWidth, document.body.scrollWidth];"
+    )
+    assert page[0] <= 1400 and page[0] <= page[1] and page[2] <= page[1], page
+    wrap = browser.find_element("css selector", ".table-wrap")
+    assert browser.execute_script("return arguments[0].contains(document.getElementById('matrix'));", wrap)
+    widths = browser.execute_script("return [arguments[0].scrollWidth, arguments[0].clientWidth];", wrap)
+    assert widths[0] > widths[1], widths  # wide enough to scroll sideways
+    assert len(browser.find_elements("css selector", '#matrix th[data-part^="wide."]')) == len(WIDE_PARTS)
+
+    # Headers wrap: a long part label takes several lines instead of widening its column.
+    heights = browser.execute_script(
+        "var q = s => document.querySelector(s).getBoundingClientRect();"
+        "return [q('#matrix th[data-part=\"wide.extra00\"] button').height,"
+        " q('#matrix thead tr:first-child th:nth-child(2) button').height,"
+        " q('#matrix th[data-part=\"wide.extra00\"]').width];"
+    )
+    assert heights[0] > 1.5 * heights[1] and heights[2] < 200, heights
+
+    # Scrolled sideways to the end, the first column stays at the box's left edge, on top.
+    browser.execute_script("arguments[0].scrollIntoView({block: 'start'});", wrap)
+    browser.execute_script("arguments[0].scrollLeft = arguments[0].scrollWidth;", wrap)
+    wait_for(lambda: browser.execute_script("return arguments[0].scrollLeft;", wrap) > 0, "the matrix to scroll")
+    browser.save_screenshot(str(artifacts / "dashboard-wide-matrix.png"))
+    cells = browser.execute_script(FIRST_COLUMN, wrap)
+    assert len(cells) == 1 + 10 and cells[0]["text"] == "报告"
+    for cell in cells:
+        assert abs(cell["left"] - cell["box"]) < 1 and cell["shows"], cell
+    # Scrolled down too, the category headers stay in sight under their group's header.
+    browser.execute_script("arguments[0].scrollTop = arguments[0].scrollHeight;", wrap)
+    wait_for(lambda: browser.execute_script("return arguments[0].scrollTop;", wrap) > 0, "the matrix to scroll down")
+    group, sub, shown = browser.execute_script(
+        "var g = document.querySelector('#matrix th.group-cat').getBoundingClientRect();"
+        "var s = Array.from(document.querySelectorAll('#matrix th[data-category]')).pop().getBoundingClientRect();"
+        "var at = document.elementFromPoint(s.left + s.width / 2, g.top + g.height / 2);"
+        "return [g.toJSON(), s.toJSON(), at && at.textContent];"
+    )
+    box = browser.execute_script("var b = arguments[0]; return b.getBoundingClientRect().top + b.clientTop;", wrap)
+    assert abs(group["top"] - box) < 1 and abs(sub["top"] - group["bottom"]) < 1 and shown == "规则类别", (group, sub)
+    browser.save_screenshot(str(artifacts / "dashboard-wide-matrix-scrolled.png"))
+
+    # The report column still opens a report, and the page is still no wider than the window.
+    browser.find_element("css selector", '#row-9 a[href="#r-9"]').click()
+    wait_for(lambda: browser.find_element("id", "detail").get_attribute("data-report") == "9", "report 9")
+    page = browser.execute_script("var d = document.documentElement; return [d.scrollWidth, d.clientWidth];")
+    assert page[0] <= 1400 and page[0] <= page[1], page
     assert severe_logs(browser) == []

@@ -193,3 +193,68 @@ def test_samples_exit_with_findings(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "check", str(root / "fixtures" / "reports"))
     assert code == 1 and err == ""
     assert "检查 5 个文件" in out.splitlines()[-2] or "检查 5 个文件" in out.splitlines()[-1]
+
+
+# -- unknown codes are errors, never an empty selection that passes ------------------------
+
+
+@pytest.mark.parametrize("option", ["--select", "--extend-select", "--ignore"])
+def test_unknown_code_on_the_command_line_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str
+) -> None:
+    report = write(tmp_path / "r.txt", NON_BMP)
+    code, out, err = run(capsys, "check", str(report), option, "FZ503,FZ5O1")
+    assert (code, out) == (2, "")
+    assert err == "reportlint: 未知的规则代码 FZ5O1，是否指 FZ501？\n"
+
+
+def test_unknown_prefix_and_known_prefixes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report = write(tmp_path / "r.txt", NON_BMP)
+    code, _, err = run(capsys, "check", str(report), "--select", "FZ9")
+    assert code == 2 and err.startswith("reportlint: 未知的规则代码 FZ9")
+    for known in ("FZ", "FZ5", "FZ50", "RL", "RL002", "ALL"):
+        assert run(capsys, "check", str(report), "--select", known)[0] in (0, 1), known
+
+
+@pytest.mark.parametrize(
+    ("config", "line"),
+    [
+        ('select = ["FZ5O1"]\n', 1),
+        ('ignore = ["FZ109"]\nextend-select = ["FZ8O1"]\n', 2),
+        ('[per-file-ignores]\n"*.txt" = ["FZ5O1"]\n', 2),
+        ('[severity]\nFZ503 = "info"\nFZ5O1 = "info"\n', 3),
+    ],
+)
+def test_unknown_code_in_the_configuration_names_the_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], config: str, line: int
+) -> None:
+    write(tmp_path / "reportlint.toml", config)
+    report = write(tmp_path / "r.txt", NON_BMP)
+    code, out, err = run(capsys, "check", str(report))
+    assert (code, out) == (2, "")
+    assert err == f"reportlint: {tmp_path / 'reportlint.toml'}:{line}: 未知的规则代码 {'FZ8O1' if '8O1' in config else 'FZ5O1'}，是否指 {'FZ801' if '8O1' in config else 'FZ501'}？\n"
+
+
+def test_a_rules_folder_without_rules_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "empty").mkdir()
+    report = write(tmp_path / "r.txt", NON_BMP)
+    code, out, err = run(capsys, "check", str(report), "--rules", str(tmp_path / "empty"))
+    assert (code, out) == (2, "")
+    assert "规则目录中没有规则文件" in err and str(tmp_path / "empty") in err
+    code, _, err = run(capsys, "check", str(report), "--rules", str(tmp_path / "nowhere"))
+    assert code == 2 and "规则目录不存在" in err
+
+
+# -- the summary says what happened --------------------------------------------------------
+
+
+def test_summary_never_says_no_problems_when_a_file_was_not_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = write(tmp_path / "good.txt", TITLE + "全年共5条。\n")
+    bad = write(tmp_path / "bad.txt", b"\x00\x01\x02\xff\xfe\x00" * 400)
+    code, out, err = run(capsys, "check", str(bad), "--select", "FZ503")
+    assert code == 2 and out == "没有检查任何文件；1 个文件无法读取，没有检查\n"
+    assert err == f"reportlint: {bad}: 不是文本文件（含二进制数据）\n"
+    code, out, _ = run(capsys, "check", str(good), str(bad), "--select", "FZ503")
+    assert code == 2 and out == "检查了的 1 个文件没有发现问题；1 个文件无法读取，没有检查\n"

@@ -343,3 +343,16 @@ def test_parts_one_level_down_are_found_as_the_rules_find_them(tmp_path: Path) -
         "fazhi.responsibility": None,
         "fazhi.plan": None,
     }
+
+
+def test_report_without_an_output_writes_the_default_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A 400 KB page is no terminal output: it goes to 报告总览.html, whose path is printed."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", str(SAMPLE_000)]) == 0
+    out, err = capsys.readouterr()
+    assert out == ""
+    page = (tmp_path / "报告总览.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and SAMPLE_000.name in page
+    assert err.startswith("已生成看板：报告总览.html（1 份报告，")

@@ -395,7 +395,7 @@ def test_missing_python_docx_is_one_line(
     code, out, err = run(capsys, "check", str(path))
     assert code == 2
     assert err == f'reportlint: {path}: 读取 .docx 文件需要安装 python-docx：pip install "reportlint[docx]"\n'
-    assert out == "未发现问题（检查 0 个文件）；1 个文件无法读取或写回\n"
+    assert out == "没有检查任何文件；1 个文件无法读取，没有检查\n"
 
 
 def test_hostile_numbering_cannot_amplify() -> None:

@@ -78,7 +78,7 @@ def test_fix_rewrites_exactly_the_fixed_text(tmp_path: Path, capsys: pytest.Capt
     assert report.read_text(encoding="utf-8") == TITLE + "全年共5条，依据《行政处罚法》（2021年修订）处理。\n"
     assert code == 1
     assert out.splitlines()[0].startswith(f"{report}:3:9: FZ401 [*]")
-    assert out.splitlines()[-2] == "发现 1 个问题（警告 1），检查 1 个文件；已自动修正 2 个问题"
+    assert out.splitlines()[-2] == "发现 1 个问题（警告 1），检查 1 个文件；已自动修正 2 个问题，写回 1 个文件"
 
     code, out, _ = run(capsys, "check", "--unsafe-fixes", "--select", "FZ503,FZ401", str(report))
     assert code == 0

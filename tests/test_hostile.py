@@ -45,7 +45,7 @@ def check_with_good(
     out, err = capsys.readouterr()
     lines = out.splitlines()
     assert lines[0] == good_line(good)  # the good file is still checked
-    assert lines[1] == "发现 1 个问题（错误 1），检查 1 个文件；1 个文件无法读取或写回"
+    assert lines[1] == "发现 1 个问题（错误 1），检查 1 个文件；1 个文件无法读取，没有检查"
     return code, lines, err
 
 
@@ -409,7 +409,7 @@ def test_directory_walk_reports_old_reports_but_not_other_files(
     assert code == 2
     assert out.splitlines() == [
         good_line(good),
-        "发现 1 个问题（错误 1），检查 1 个文件；2 个文件无法读取或写回",
+        "发现 1 个问题（错误 1），检查 1 个文件；2 个文件无法读取，没有检查",
         out.splitlines()[2],
     ]
     assert err.splitlines() == [

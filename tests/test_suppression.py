@@ -69,3 +69,14 @@ def test_unused_suppression_can_be_ignored() -> None:
 def test_plain_text_reports_do_not_honour_comments() -> None:
     text = TITLE + "<!-- reportlint-disable-next-line FZ503 -->\n全年共 5 条。\n"
     assert positions(text, path="r.txt") == [("FZ503", 4, 4), ("FZ503", 4, 6)]
+
+
+def test_unknown_code_in_a_suppression_is_a_warning_at_its_line() -> None:
+    """As Ruff: a typo (letter O for zero) turns the comment off, so it is reported, even
+    with --select."""
+    text = TITLE + "<!-- reportlint-disable-next-line FZ5O3 -->\n全年共 5 条。\n"
+    doc, diagnostics = lint_text(text, path="r.md", config=ONLY)
+    found = [(d.code, d.severity.label, doc.position(d.start).line, doc.position(d.start).column) for d in diagnostics]
+    assert found == [("RL003", "warning", 3, 1), ("FZ503", "warning", 4, 4), ("FZ503", "warning", 4, 6)]
+    assert diagnostics[0].message == "抑制注释中未知的规则代码 FZ5O3，是否指 FZ503？（这条注释因此不起作用）"
+    assert positions(text, config=Config(select=("FZ503",), ignore=("RL003",))) == [("FZ503", 4, 4), ("FZ503", 4, 6)]

@@ -15,10 +15,11 @@ from pathlib import Path
 from reportlint import __version__
 from reportlint.baseline import Baseline, BaselineError, write_baseline
 from reportlint.ci_formats import CI_FORMATTERS
-from reportlint.config import ConfigError, find_config
+from reportlint.config import ConfigError, find_config, load_config
 from reportlint.diagnostics import Diagnostic
 from reportlint.engine import RuleSet, load_ruleset
 from reportlint.formatters import FORMATTERS, Results, format_statistics
+from reportlint.internal import UnknownCodeError
 from reportlint.reading import InputError
 from reportlint.rule_docs import INTERNAL_EXPLANATIONS, explain_text
 from reportlint.rules import SEVERITIES, Rule, RuleError
@@ -150,6 +151,24 @@ class OutputError(Exception):
     """The report could not be written where --output asked."""
 
 
+def check_cli_codes(args: argparse.Namespace) -> None:
+    """Codes given on the command line must name rules: an unknown one is a usage error
+    (exit 2) before anything is read, so a typo never makes CI pass by selecting nothing."""
+    codes = [*(args.select or ()), *(args.extend_select or ()), *(args.ignore or ())]
+    if not codes:
+        return
+    base = load_config(args.config) if args.config else find_config(Path.cwd())
+    ruleset = load_ruleset(base, args.rules)
+    try:
+        ruleset.check_selectors(codes)
+    except UnknownCodeError as exc:
+        raise UsageError(str(exc)) from None
+
+
+class UsageError(Exception):
+    """A mistake on the command line (exit 2)."""
+
+
 def run_check(args: argparse.Namespace) -> int:
     options = _options(args)
     baseline = Baseline.load(args.baseline) if args.baseline else None
@@ -159,13 +178,16 @@ def run_check(args: argparse.Namespace) -> int:
     for outcome in lint_paths(list(args.paths), options, jobs=args.jobs):
         if outcome.error:
             results.errors.append((outcome.path, outcome.problem))
+            results.unwritten += outcome.result is not None  # read and checked, but not written back
             _error(outcome.error)
         if outcome.note:
             _error(outcome.note)
         if outcome.result is None:
             continue
         results.files.append(outcome.result)
-        results.fixed += outcome.fixed
+        if outcome.written or args.diff:  # (fixes that could not be written are not counted)
+            results.fixed += outcome.fixed
+        results.written += outcome.written
         diffs.append(outcome.diff)
         if outcome.fixed_text is not None:  # --fix on standard input: the fixed text is the output
             sys.stdout.write(outcome.fixed_text)
@@ -297,6 +319,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream.reconfigure(errors="replace")
     args = build_parser().parse_args(argv)
     try:
+        if args.command in ("check", "report", "serve"):
+            check_cli_codes(args)
         if args.command == "check":
             return run_check(args)
         if args.command == "rules":
@@ -314,7 +338,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_serve(args)
         return run_explain(args)
-    except (RuleError, ConfigError, BaselineError, OutputError) as exc:
+    except (RuleError, ConfigError, BaselineError, OutputError, UsageError) as exc:
         print(f"reportlint: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

@@ -14,7 +14,7 @@ from typing import Any
 import regex
 
 from reportlint.diagnostics import Severity
-from reportlint.rules import SEVERITIES, find_key_line
+from reportlint.rules import SEVERITIES, find_key_line, find_table_key_line
 
 CONFIG_FILES = ("reportlint.toml", "pyproject.toml")
 FIELDS = {
@@ -159,6 +159,19 @@ def _duplicates(path: Path, source: str, prefix: str, table: dict[str, Any]) -> 
     if "ignore-file" in result:
         result["ignore-file"] = str((path.parent / result["ignore-file"]).resolve())
     return result
+
+
+def setting_line(config: Config, table: str, key: str) -> int:
+    """The line of a setting (``select``; in a table: ``severity``, ``FZ503``) in the config's
+    file; 1 if unknown."""
+    if config.source is None:
+        return 1
+    try:
+        source = config.source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return 1
+    tables = ["tool", "reportlint"] if config.source.name == "pyproject.toml" else []
+    return find_table_key_line(source, [*tables, table] if table else tables, key)
 
 
 @cache

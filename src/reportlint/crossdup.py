@@ -46,8 +46,8 @@ import regex
 
 from reportlint.diagnostics import Diagnostic, Severity
 from reportlint.document import Document
+from reportlint.internal import DUPLICATE, DUPLICATE_BASIS
 from reportlint.reading import InputError
-from reportlint.rule_docs import DUPLICATE_BASIS
 
 __all__ = [
     "BASIS",
@@ -61,7 +61,7 @@ __all__ = [
     "options_from_config",
 ]
 
-CODE = "RL101"
+CODE = DUPLICATE
 NAME = "cross-report-duplicate"
 CATEGORY = "duplicate"
 BASIS = DUPLICATE_BASIS

@@ -393,15 +393,18 @@ def _matrix(dashboard: Dashboard) -> str:
         head.append(f'<th class="group-part" colspan="{len(columns)}">必备部分</th>')
     if categories:
         head.append(f'<th class="group-cat" colspan="{len(categories)}">规则类别</th>')
+    # The second header row's cells sit under the first row's groups: data-col gives each
+    # its column in the body, which its position in its own row does not.
+    first = 2 + len(SEVERITY_ORDER)
     sub = [
-        f'<th data-type="num" class="group-part" data-part="{_e(c.key)}" title="{_e(c.label)}">'
-        f'<button type="button">{_e(c.short)}</button></th>'
-        for c in columns
+        f'<th data-type="num" class="group-part" data-part="{_e(c.key)}" data-col="{first + i}" '
+        f'title="{_e(c.label)}"><button type="button">{_e(c.short)}</button></th>'
+        for i, c in enumerate(columns)
     ]
     sub += [
-        f'<th data-type="num" class="group-cat" data-category="{_e(cat)}" title="{_e(cat)}">'
-        f'<button type="button">{_e(CATEGORY_LABELS.get(cat, cat))}</button></th>'
-        for cat in categories
+        f'<th data-type="num" class="group-cat" data-category="{_e(cat)}" data-col="{first + len(columns) + i}" '
+        f'title="{_e(cat)}"><button type="button">{_e(CATEGORY_LABELS.get(cat, cat))}</button></th>'
+        for i, cat in enumerate(categories)
     ]
     body = []
     for index, row in enumerate(dashboard.rows):
@@ -624,6 +627,9 @@ def render_csv(dashboard: Dashboard) -> str:
 EXTRA_SOURCES: tuple[DiagnosticSource, ...] = ()
 
 
+DEFAULT_HTML = "报告总览.html"
+
+
 def run_report(args: argparse.Namespace) -> int:
     """``reportlint report``: exit 0 when written, 2 on a usage error or when a file was unreadable."""
     from reportlint.cli import EXIT_CLEAN, EXIT_ERROR
@@ -635,6 +641,8 @@ def run_report(args: argparse.Namespace) -> int:
             print("reportlint: --html 不能与 --format csv 或另一个 --output 同时使用", file=sys.stderr)
             return EXIT_ERROR
         fmt, output = "html", args.html
+    if fmt == "html" and output is None:  # a 400 KB page is no terminal output
+        output = Path(DEFAULT_HTML)
 
     def report_error(message: str) -> None:
         print(f"reportlint: {message}", file=sys.stderr)

@@ -16,6 +16,7 @@ from reportlint.config import Config
 from reportlint.context import LintContext
 from reportlint.diagnostics import Diagnostic, Fix, Severity
 from reportlint.document import Document
+from reportlint.internal import INTERNAL_CODES, TIMEOUT, UNKNOWN_SUPPRESSION, UnknownCodeError, check_selector
 from reportlint.prefilter import LiteralScanner
 from reportlint.records import fast_constructor
 from reportlint.resources import builtin_rules_dir
@@ -66,6 +67,36 @@ class RuleSet:
 
     def by_code(self, code: str) -> Rule | None:
         return next((r for r in self.rules if r.code == code), None)
+
+    @property
+    def known_codes(self) -> frozenset[str]:
+        """Every code a user may name: the rules of every loaded pack and reportlint's own."""
+        return frozenset(r.code for r in self.rules) | frozenset(INTERNAL_CODES)
+
+    def check_selectors(self, selectors: Iterable[str]) -> None:
+        """Raise UnknownCodeError for the first code or prefix that selects nothing."""
+        known = self.known_codes
+        for selector in selectors:
+            check_selector(selector, known)
+
+    def check_config(self, config: Config) -> None:
+        """A configuration file's rule codes (select, extend-select, ignore, per-file-ignores,
+        severity) must each name a rule: ConfigError at the setting's line otherwise."""
+        from reportlint.config import ConfigError, setting_line
+
+        entries = [
+            ("", "select", config.select or ()),
+            ("", "extend-select", config.extend_select),
+            ("", "ignore", config.ignore),
+            *(("per-file-ignores", pattern, codes) for pattern, codes in config.per_file_ignores.items()),
+            *(("severity", code, (code,)) for code in config.severity),
+        ]
+        for table, key, codes in entries:
+            try:
+                self.check_selectors(codes)
+            except UnknownCodeError as exc:
+                source = config.source or Path("配置")
+                raise ConfigError(source, setting_line(config, table, key), str(exc)) from None
 
     def select(self, config: Config, path: str = "") -> list[Rule]:
         ignore = config.ignored_for(path) if path else config.ignore
@@ -126,7 +157,7 @@ def effective_profile(ctx: LintContext, config: Config, packs: Sequence[Pack]) -
 
 def _timeout_diagnostic(rule: Rule, doc: Document) -> Diagnostic:
     return Diagnostic(
-        code="RL001",
+        code=TIMEOUT,
         name="rule-timeout",
         category="internal",
         severity=Severity.ERROR,
@@ -173,7 +204,10 @@ def lint_document(doc: Document, rules: Sequence[Rule], config: Config | None = 
         diagnostics = _run_rules(ctx, rules, config, common, watch)
     diagnostics.sort(key=Diagnostic.sort_key)
     if honours_suppressions(doc.path):
-        diagnostics = apply_suppressions(doc, diagnostics, [rule.code for rule in rules])
+        installed = {r.code for pack in {id(rule.pack): rule.pack for rule in rules}.values() for r in pack.rules}
+        diagnostics = apply_suppressions(
+            doc, diagnostics, [rule.code for rule in rules], installed | set(INTERNAL_CODES)
+        )
         diagnostics = [d for d in diagnostics if _reported(d.code, config)]
     return diagnostics
 
@@ -247,10 +281,13 @@ def _run_rules(
 
 
 def _reported(code: str, config: Config) -> bool:
-    """Whether reportlint's own finding ``code`` (RL002, an unused suppression) is wanted:
-    not ignored and, with ``select``, selected (as Ruff treats RUF100)."""
+    """Whether reportlint's own finding ``code`` is wanted: not ignored and, with ``select``,
+    selected (as Ruff treats RUF100).  RL003 (an unknown code in a suppression) is always
+    wanted unless ignored: a typo there silently turns a suppression off."""
     if _matches(code, config.ignore):
         return False
+    if code == UNKNOWN_SUPPRESSION:
+        return True
     return config.select is None or _matches(code, (*config.select, *config.extend_select))
 
 

@@ -28,7 +28,9 @@ class Results:
     files: list[FileResult] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (path, one-line problem)
     rules: list[Any] = field(default_factory=list)  # the Rules that ran, for formats that describe them
-    fixed: int = 0  # fixes applied by --fix
+    fixed: int = 0  # fixes applied by --fix (or shown by --diff)
+    written: int = 0  # files --fix wrote back
+    unwritten: int = 0  # files checked whose fixes could not be written (their errors are in ``errors``)
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -65,18 +67,27 @@ def _lsp_range(doc: Document, start: int, end: int) -> dict[str, Any]:
 
 
 def summary_line(results: Results) -> str:
+    """One line on what was checked and found.  It never says 未发现问题 of files that were
+    not checked: the files that could not be read are counted apart."""
     counts = Counter(d.severity.chinese for d in results.diagnostics)
     total = sum(counts.values())
     files = len(results.files)
-    if not total:
-        line = f"未发现问题（检查 {files} 个文件）"
-    else:
+    unread = len(results.errors) - results.unwritten
+    if total:
         parts = "，".join(f"{name} {counts[name]}" for name in ("错误", "警告", "提示", "建议") if counts[name])
         line = f"发现 {total} 个问题（{parts}），检查 {files} 个文件"
-    if results.fixed:
-        line += f"；已自动修正 {results.fixed} 个问题"
-    if results.errors:
-        line += f"；{len(results.errors)} 个文件无法读取或写回"
+    elif not files:
+        line = "没有检查任何文件"
+    elif unread:
+        line = f"检查了的 {files} 个文件没有发现问题"
+    else:
+        line = f"未发现问题（检查 {files} 个文件）"
+    if unread:
+        line += f"；{unread} 个文件无法读取，没有检查"
+    if results.written:
+        line += f"；已自动修正 {results.fixed} 个问题，写回 {results.written} 个文件"
+    if results.unwritten:
+        line += f"；{results.unwritten} 个文件无法写回，修正没有保存"
     return line
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from reportlint.internal import INTERNAL_CODES
 from reportlint.rules import Pack, Rule, load_pack
 
 START, END = "<!-- rules:start -->", "<!-- rules:end -->"
@@ -72,31 +73,14 @@ def explain_text(rule: Rule) -> str:
     return "\n".join(lines) + "\n"
 
 
-# Findings of reportlint itself, which have no rule file.
-DUPLICATE_BASIS = (
-    "《法治政府建设与责任落实督察工作规定》要求年度报告写明本地区本部门推进法治政府建设的主要举措和成效等情况；"
-    "照搬其他单位或往年报告的文字，反映不了本单位当年的实际工作"
-)
+# Findings of reportlint itself, which have no rule file (see reportlint.internal).
+_SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示", "hint": "建议"}
 INTERNAL_EXPLANATIONS = {
-    "RL001": (
-        "RL001 rule-timeout\n类别：internal　级别：error（错误）\n\n## 检查什么\n"
-        "某条规则在这份报告上运行超过 2 秒（几乎总是正则表达式回溯过多），该规则已跳过，其余规则照常检查。\n\n"
-        "## 怎么办\n检查提示中那条规则文件的正则表达式（常见原因：嵌套的重复，如 (a+)+）；"
-        "内置规则出现此提示请报告问题。\n"
-    ),
-    "RL002": (
-        "RL002 unused-suppression\n类别：internal　级别：info（提示）\n\n## 检查什么\n"
-        "Markdown 报告中的抑制注释（<!-- reportlint-disable … -->、<!-- reportlint-disable-next-line … -->）"
-        "没有抑制任何问题，多半是问题已改正而注释还留着。\n\n## 怎么办\n删除这条注释；"
-        "或在配置中 ignore = [\"RL002\"] 关闭此提示。\n"
-    ),
-    "RL101": (
-        "RL101 cross-report-duplicate\n类别：duplicate　级别：info（提示）\n\n## 检查什么\n"
-        "用 --duplicates（reportlint check）或 reportlint report 检查多份报告时，找出与其他报告高度相似的段落："
-        "照搬其他单位或往年报告的文字。各报告都会用的规范表述（指导思想、引文、多数报告共有的文字）不算。\n\n"
-        f"## 依据\n{DUPLICATE_BASIS}。\n\n## 设置\n[tool.reportlint.duplicates] 中的 threshold（相似度，默认 0.8）、"
-        "min-length（最少字数，默认 40）、max-reports、ignore-file。\n"
-    ),
+    item.code: (
+        f"{item.code} {item.name}\n{item.title}\n类别：{item.category}　"
+        f"级别：{item.severity}（{_SEVERITY_NAMES[item.severity]}）\n\n{item.explanation}"
+    )
+    for item in INTERNAL_CODES.values()
 }
 
 

@@ -10,7 +10,7 @@ file is reported as ``path:line: message`` through :class:`RuleError`.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -214,6 +214,13 @@ class Pack:
 def find_key_line(source: str, dotted: str) -> int:
     """Best-effort line number of a TOML key such as ``check.kind`` or ``message``."""
     *tables, key = dotted.split(".")
+    return find_table_key_line(source, tables, key)
+
+
+def find_table_key_line(source: str, tables: Sequence[str], key: str) -> int:
+    """Best-effort line number of ``key`` (bare or quoted, e.g. ``"*.txt"``) in the table
+    ``tables`` (e.g. ``["tool", "reportlint", "per-file-ignores"]``); the table's header line
+    if the key is not found in it."""
     lines = source.splitlines()
     start = 0
     if tables:
@@ -222,7 +229,8 @@ def find_key_line(source: str, dotted: str) -> int:
             if header.match(line):
                 start = i
                 break
-    key_re = regex.compile(r"^\s*" + regex.escape(key) + r"\s*=")
+    quoted = regex.escape(key)
+    key_re = regex.compile(rf"""^\s*(?:{quoted}|"{quoted}"|'{quoted}')\s*=""")
     for i in range(start, len(lines)):
         if key_re.match(lines[i]):
             return i + 1
@@ -459,8 +467,12 @@ def load_packs(directories: Iterable[Path]) -> list[Pack]:
     packs = []
     codes: dict[str, Path] = {}
     for directory in directories:
+        if not Path(directory).is_dir():
+            raise RuleError(directory, 1, "规则目录不存在")
+        found = 0
         for pack_dir in discover_packs(Path(directory)):
             pack = load_pack(pack_dir)
+            found += len(pack.rules)
             for rule in pack.rules:
                 if rule.code in codes:
                     raise RuleError(
@@ -470,4 +482,6 @@ def load_packs(directories: Iterable[Path]) -> list[Pack]:
                     )
                 codes[rule.code] = rule.path
             packs.append(pack)
+        if not found:  # a typo in rules = [...] must not lint with nothing
+            raise RuleError(directory, 1, "规则目录中没有规则文件（<代码>-<名称>.toml）")
     return packs

@@ -17,13 +17,14 @@ from reportlint.document import Document
 from reportlint.engine import lint_document, load_ruleset
 from reportlint.fixes import FIXABLE_SUFFIXES, FixWriteError, fix_until_stable, unified_diff, write_fixed
 from reportlint.formatters import FileResult
+from reportlint.internal import DUPLICATE
 from reportlint.reading import InputError, iter_report_files, read_path
 from reportlint.rules import Rule
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
 
-DUPLICATE_CODE = "RL101"
+DUPLICATE_CODE = DUPLICATE
 # Below this many files a process pool costs more than it saves.
 MIN_FILES_PER_WORKER = 4
 
@@ -58,15 +59,20 @@ class FileOutcome:
     diff: str = ""
     fixed_text: str | None = None  # for --fix on standard input
     note: str = ""  # said on stderr, not an error
+    written: bool = False  # --fix wrote the file back
+
+
+def base_config_for(path: str, options: RunOptions) -> Config:
+    """The file's configuration as written (explicit, else found walking up)."""
+    if options.config_path is not None:
+        return load_config(options.config_path)
+    start = Path.cwd() if path == "-" else Path(path).resolve().parent
+    return find_config(start)
 
 
 def config_for(path: str, options: RunOptions) -> Config:
     """The file's configuration (explicit, else found walking up) with command-line overrides."""
-    if options.config_path is not None:
-        base = load_config(options.config_path)
-    else:
-        start = Path.cwd() if path == "-" else Path(path).resolve().parent
-        base = find_config(start)
+    base = base_config_for(path, options)
     profile = dict(base.profile)
     if options.kind:
         profile["kind"] = options.kind
@@ -80,9 +86,28 @@ def config_for(path: str, options: RunOptions) -> Config:
     )
 
 
+_CHECKED_CONFIGS: set[tuple[object, ...]] = set()  # configurations whose rule codes were checked
+
+
 def rules_for(path: str, options: RunOptions) -> tuple[Config, list[Rule]]:
+    """The file's configuration and rules; ConfigError for a rule code in the configuration
+    file that names no rule (checked once per configuration)."""
     config = config_for(path, options)
-    return config, load_ruleset(config, options.rule_dirs).select(config, path)
+    ruleset = load_ruleset(config, options.rule_dirs)
+    base = base_config_for(path, options)
+    key = (
+        str(base.source),
+        tuple(map(str, options.rule_dirs)),
+        base.select,
+        base.extend_select,
+        base.ignore,
+        tuple(sorted(base.per_file_ignores.items())),
+        tuple(sorted(base.severity)),
+    )
+    if key not in _CHECKED_CONFIGS:
+        ruleset.check_config(base)
+        _CHECKED_CONFIGS.add(key)
+    return config, ruleset.select(config, path)
 
 
 def lint_file(path: str, options: RunOptions) -> FileOutcome:
@@ -115,6 +140,7 @@ def lint_file(path: str, options: RunOptions) -> FileOutcome:
                 except FixWriteError as exc:
                     outcome.error, outcome.problem = str(exc), exc.problem
                     return _with_result(outcome, doc, diagnostics)
+                outcome.written = True
             doc, diagnostics = fixed.document, fixed.diagnostics
     return _with_result(outcome, doc, diagnostics)
 

@@ -21,14 +21,15 @@ import regex
 
 from reportlint.diagnostics import Diagnostic, Severity
 from reportlint.document import Document
+from reportlint.internal import UNKNOWN_SUPPRESSION, UNUSED_SUPPRESSION, UnknownCodeError, check_selector
 
 SUPPRESSIBLE_SUFFIXES = (".md", ".markdown")
-UNUSED_CODE = "RL002"
+UNUSED_CODE = UNUSED_SUPPRESSION
 
 _DIRECTIVE = regex.compile(
-    r"<!--\s*reportlint-(?P<kind>disable-next-line|disable|enable)(?P<codes>(?:[\s,]+[A-Za-z]+\d*)*)[\s,]*-->"
+    r"<!--\s*reportlint-(?P<kind>disable-next-line|disable|enable)(?P<codes>(?:[\s,]+[A-Za-z][A-Za-z0-9]*)*)[\s,]*-->"
 )
-_CODE = regex.compile(r"[A-Za-z]+\d*")
+_CODE = regex.compile(r"[A-Za-z][A-Za-z0-9]*")
 
 
 @dataclass
@@ -89,11 +90,15 @@ def apply_suppressions(
     doc: Document,
     diagnostics: Sequence[Diagnostic],
     known_codes: Collection[str],
+    all_codes: Collection[str] = (),
 ) -> list[Diagnostic]:
     """Drop suppressed diagnostics; add an RL002 for each suppression that
     silenced nothing.  ``known_codes`` are the codes of the rules that ran: a
     suppression naming a rule that did not run is not called unused, because
-    another configuration may run it."""
+    another configuration may run it.  A code that names no rule at all
+    (``all_codes``: every installed rule and reportlint's own) is an RL003 warning
+    at the comment, with the closest real codes, as Ruff warns of an unknown code
+    in a ``noqa``."""
     suppressions = parse_suppressions(doc)
     if not suppressions:
         return list(diagnostics)
@@ -105,8 +110,33 @@ def apply_suppressions(
         if not covering:
             kept.append(diag)
     kept.extend(_unused(doc, suppressions, known_codes))
+    if all_codes:
+        kept.extend(_unknown(doc, suppressions, all_codes))
     kept.sort(key=Diagnostic.sort_key)
     return kept
+
+
+def _unknown(doc: Document, suppressions: Sequence[_Suppression], all_codes: Collection[str]) -> list[Diagnostic]:
+    found = []
+    for suppression in suppressions:
+        for code in suppression.codes:
+            try:
+                check_selector(code, all_codes)
+            except UnknownCodeError as exc:
+                found.append(
+                    Diagnostic(
+                        code=UNKNOWN_SUPPRESSION,
+                        name="unknown-code-in-suppression",
+                        category="internal",
+                        severity=Severity.WARNING,
+                        message=f"抑制注释中{exc}（这条注释因此不起作用）",
+                        start=suppression.start,
+                        end=suppression.end,
+                        basis="reportlint 抑制注释：写明要关闭的规则代码",
+                        path=doc.path,
+                    )
+                )
+    return found
 
 
 def _unused(doc: Document, suppressions: Sequence[_Suppression], known_codes: Collection[str]) -> list[Diagnostic]:

@@ -13,7 +13,9 @@
 
   /* -- sorting ---------------------------------------------------------------- */
   function sortBy(th) {
-    var index = Array.prototype.indexOf.call(th.parentNode.children, th);
+    // A second-row header names its body column (data-col); a first-row one is its position.
+    var index = th.hasAttribute("data-col") ? Number(th.getAttribute("data-col"))
+      : Array.prototype.indexOf.call(th.parentNode.children, th);
     var numeric = th.getAttribute("data-type") === "num";
     var current = th.getAttribute("aria-sort");
     // Numbers start with the largest first (the worst reports on top); text A→Z.
@@ -35,6 +37,18 @@
   table.querySelectorAll("thead th[data-type] button").forEach(function (button) {
     button.addEventListener("click", function () { sortBy(button.parentNode); });
   });
+
+  /* -- the header's second row sticks under the first, whose height changes as headers wrap -- */
+  var headRows = table.tHead.rows;
+  function stickHeader() {
+    var height = headRows[1].getBoundingClientRect().top - headRows[0].getBoundingClientRect().top;
+    table.style.setProperty("--matrix-head-top", Math.max(0, height) + "px");
+  }
+  if (headRows.length > 1) {
+    stickHeader();
+    if (window.ResizeObserver) new ResizeObserver(stickHeader).observe(table.tHead);
+    else window.addEventListener("resize", stickHeader);
+  }
 
   /* -- filtering -------------------------------------------------------------- */
   function applyFilter() {
