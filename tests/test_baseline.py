@@ -92,10 +92,28 @@ def test_statistics_counts_per_rule(tmp_path: Path, capsys: pytest.CaptureFixtur
     code, out, _ = run(capsys, "check", "--statistics", "--select", "FZ503,FZ401,FZ101", str(report))
     assert code == 1
     assert out.splitlines() == [
-        "    2  FZ503  [*] space-between-chinese-and-digits（警告）",
-        "    1  FZ101      title-missing-organ（错误）",
-        "    1  FZ401  [*] law-short-title（警告）",
+        "    2  FZ503  [*] 汉字与数字间多余空格（警告）",
+        "    1  FZ101      标题缺少机关名称（错误）",
+        "    1  FZ401      首次引用法律法规未用全称（警告）",  # its fix needs --unsafe-fixes
         "发现 4 个问题（错误 1，警告 3），检查 1 个文件",
+    ]
+
+
+def test_statistics_count_each_finding_at_its_own_severity(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """FZ202 is a hint in a draft (no 落款 yet) and an error in a finished report."""
+    head = "某区司法局2024年度法治政府建设情况报告\n\n一、主要举措和成效\n\n开展培训3次。\n"
+    draft = tmp_path / "draft.txt"
+    draft.write_text(head, encoding="utf-8")
+    final = tmp_path / "final.txt"
+    final.write_text(head + "\n二、2025年工作安排\n\n继续推进。\n\n某区司法局\n2025年1月20日\n", encoding="utf-8")
+    code, out, _ = run(capsys, "check", "--statistics", "--select", "FZ202", str(draft), str(final))
+    assert code == 1
+    assert out.splitlines() == [
+        "    1  FZ202      缺少不足和原因部分（错误）",
+        "    1  FZ202      缺少不足和原因部分（提示）",
+        "发现 2 个问题（错误 1，提示 1），检查 2 个文件",
     ]
 
 

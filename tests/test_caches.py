@@ -212,3 +212,67 @@ def test_a_repetition_is_unrolled_and_longer_lines_go_to_lark() -> None:
     assert compiled.parse("（一）、、标题") == lark_tree_as_lite(parser.parse("（一）、、标题"))
     assert compiled.parse("（一）、、、、、、标题") is FALLBACK
     assert fallbacks < 40  # random lines rarely repeat that much
+
+
+def test_every_kind_of_cache_file_is_pruned_to_its_newest(cache_dir: Path) -> None:
+    """Each new reportlint, rule edit, grammar or regex version writes a new file; old ones go."""
+    cache_dir.mkdir()
+    families = {"rules-{}.pickle": 8, "outline-grammar-{}.json": 8, "regex-{}.pickle": 2}
+    for index in range(12):
+        for name in families:
+            path = cache_dir / name.format(index)
+            path.write_bytes(b"x")
+            os.utime(path, (1_000_000 + index, 1_000_000 + index))
+    (cache_dir / "lark-outline.lark.cache").write_bytes(b"x")
+    rulecache.prune(cache_dir)
+    for name, keep in families.items():
+        left = sorted(cache_dir.glob(name.format("*")), key=lambda p: p.stat().st_mtime)
+        assert [p.name for p in left] == [name.format(i) for i in range(12 - keep, 12)]
+    assert (cache_dir / "lark-outline.lark.cache").exists()
+
+
+def test_writing_a_grammar_or_regex_record_prunes(cache_dir: Path) -> None:
+    cache_dir.mkdir()
+    for index in range(10):
+        stale = cache_dir / f"outline-grammar-old{index}.json"
+        stale.write_text("{}", encoding="utf-8")
+        os.utime(stale, (1_000_000 + index, 1_000_000 + index))
+    rulecache.write_cached("outline-grammar-new.json", "{}")
+    names = {p.name for p in cache_dir.glob("outline-grammar-*.json")}
+    assert len(names) == 8 and "outline-grammar-new.json" in names and "outline-grammar-old0.json" not in names
+
+
+def test_no_cache_option_writes_nothing(cache_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--no-cache``: a run that neither reads nor writes the cache directory."""
+    import subprocess
+    import sys
+
+    report = cache_dir.parent / "r.txt"
+    report.write_text("某区司法局2024年度法治政府建设情况报告\n\n全年共 5 条。\n", encoding="utf-8")
+    env = {**os.environ, "REPORTLINT_CACHE_DIR": str(cache_dir)}
+    env.pop("REPORTLINT_NO_CACHE", None)
+    run = [sys.executable, "-m", "reportlint", "check", str(report), "--select", "FZ503"]
+    assert subprocess.run([*run, "--no-cache"], env=env, capture_output=True).returncode == 1
+    assert not cache_dir.exists()
+    assert subprocess.run(run, env=env, capture_output=True).returncode == 1
+    assert list(cache_dir.glob("rules-*.pickle"))  # the same run without the option does cache
+
+
+def test_the_fuzz_campaign_keeps_out_of_the_users_cache(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    home = tmp_path / "xdg"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("REPORTLINT_CACHE_DIR", "REPORTLINT_NO_CACHE")}
+    env["XDG_CACHE_HOME"] = str(home)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "fuzz" / "run.py"), "--minutes", "0.01", "--seed", "1",
+         "--examples", "3", "--only", "lint"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert list(home.iterdir()) == []

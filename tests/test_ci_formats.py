@@ -117,7 +117,7 @@ def test_junit_one_testcase_per_file(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert list(cases[str(clean)]) == []
     failure = cases[str(dirty)].find("failure")
     assert failure is not None and failure.get("message") == "2 个问题：FZ503"
-    assert failure.text.splitlines()[0].startswith(f"{dirty}:3:4: FZ503 [warning]")
+    assert failure.text.splitlines()[0].startswith(f"{dirty}:3:4: FZ503 [警告]")
     error = cases[str(tmp_path / "empty.txt")].find("error")
     assert error is not None and error.get("message") == "文件为空"
 

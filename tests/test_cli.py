@@ -32,7 +32,7 @@ def test_text_output_line_and_column(tmp_path: Path, capsys: pytest.CaptureFixtu
     code, out, _ = run(capsys, "check", str(report), "--select", "FZ503")
     assert code == 1
     assert out.splitlines()[0] == (
-        f"{report}:3:4: FZ503 [*] [warning] “𠀋𠀋共 5 条。”中汉字与数字之间有空格，公文排版不加空格。"
+        f"{report}:3:4: FZ503 [*] [警告] “𠀋𠀋共 5 条。”中汉字与数字之间有空格，公文排版不加空格。"
     )
     assert out.splitlines()[2] == "发现 2 个问题（警告 2），检查 1 个文件"
 
@@ -169,13 +169,24 @@ def test_config_error_names_file_and_line(tmp_path: Path, capsys: pytest.Capture
     report = write(tmp_path / "r.txt", TITLE)
     code, _, err = run(capsys, "check", str(report))
     assert code == 2
-    assert err.strip() == f"reportlint: {tmp_path / 'reportlint.toml'}:2: unknown setting 'selcet'"
+    assert err.strip() == f"reportlint: {tmp_path / 'reportlint.toml'}:2: 未知的设置项“selcet”，是否指“select”？"
 
 
 def test_rules_and_explain(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "rules")
     assert code == 0
-    assert any(line.startswith("FZ503  warning") for line in out.splitlines())
+    lines = out.splitlines()
+    # code, Chinese title (padded to one column), Chinese category, Chinese severity
+    rows = {line.split()[0]: line.split()[1:] for line in lines}
+    assert rows["FZ503"] == ["汉字与数字间多余空格", "标点", "警告"]
+    assert rows["FZ801"] == ["成效部分缺少量化事实", "实证", "提示（默认关闭）"]
+    assert rows["RL003"] == ["抑制注释中的规则代码不存在", "内部", "警告"]
+    assert [line.split()[0] for line in lines[-5:]] == ["RL001", "RL002", "RL003", "RL004", "RL101"]
+    # the categories line up (a Chinese character is two columns wide)
+    from reportlint.formatters import display_width
+
+    assert len({display_width(line.rsplit("  ", 2)[0]) for line in lines}) == 1
+    assert not any(c.isascii() and c.isalpha() for line in lines for c in line.split(None, 1)[1])
     code, out, _ = run(capsys, "explain", "fz503")
     assert code == 0
     assert out.splitlines()[0] == "FZ503 space-between-chinese-and-digits"
@@ -257,4 +268,84 @@ def test_summary_never_says_no_problems_when_a_file_was_not_read(
     assert code == 2 and out == "没有检查任何文件；1 个文件无法读取，没有检查\n"
     assert err == f"reportlint: {bad}: 不是文本文件（含二进制数据）\n"
     code, out, _ = run(capsys, "check", str(good), str(bad), "--select", "FZ503")
-    assert code == 2 and out == "检查了的 1 个文件没有发现问题；1 个文件无法读取，没有检查\n"
+    assert code == 2 and out == "已检查的 1 个文件未发现问题；1 个文件无法读取，没有检查\n"
+
+
+# -- everything a user reads is Chinese ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "last_line"),
+    [
+        (["chek"], "reportlint: 错误：参数 命令：无效的取值 'chek'（可选：'check', 'text', 'rules', 'explain', 'lsp', 'report', 'serve'）"),
+        ([], "reportlint: 错误：缺少必需的参数：命令"),
+        (["check", "--formt", "json"], "reportlint: 错误：无法识别的参数：--formt"),
+        (["check", "--select"], "reportlint check: 错误：参数 --select：需要一个值"),
+        (["check", "--max-file-size", "0"], "reportlint check: 错误：参数 --max-file-size：应为正数（MB）：0"),
+    ],
+)
+def test_usage_errors_are_chinese(capsys: pytest.CaptureFixture[str], argv: list[str], last_line: str) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("用法：reportlint")
+    assert err.splitlines()[-1] == last_line
+
+
+def test_help_headings_are_chinese_and_argparse_is_left_as_it_was(capsys: pytest.CaptureFixture[str]) -> None:
+    import argparse
+
+    with pytest.raises(SystemExit):
+        main(["check", "--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("用法：reportlint check") and "\n选项:\n" in out and "显示本帮助并退出" in out
+    assert argparse._("usage: ") == "usage: "  # other users of argparse in the process
+
+
+def test_text_output_severities_are_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report = write(tmp_path / "r.txt", TITLE + "全年共 5 条, 完成。\n")
+    code, out, _ = run(capsys, "check", str(report), "--select", "FZ503,FZ501")
+    assert code == 1
+    assert out.splitlines() == [
+        f"{report}:3:4: FZ503 [*] [警告] “全年共 5 条,”中汉字与数字之间有空格，公文排版不加空格。",
+        f"{report}:3:6: FZ503 [*] [警告] “年共 5 条, 完”中汉字与数字之间有空格，公文排版不加空格。",
+        f"{report}:3:8: FZ501 [*] [错误] 中文里用了半角标点“, ”（“ 5 条, 完成。”），应改为全角“，”。",
+        "发现 3 个问题（错误 1，警告 2），检查 1 个文件",
+        "标有 [*] 的 3 个问题可用 --fix 自动修正。",
+    ]
+
+
+def test_full_format_shows_a_window_of_a_long_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """As rustc and Ruff: not the whole paragraph (a report's paragraph is one long line)."""
+    line = "开展培训" * 500 + "全年共 5 条" + "完成任务" * 500
+    report = write(tmp_path / "r.txt", TITLE + line + "\n")
+    code, out, _ = run(capsys, "check", str(report), "--select", "FZ503", "--format", "full")
+    assert code == 1
+    block = out.split("\n\n")[0].splitlines()
+    # 24 characters either side of the space, … where the line goes on
+    assert block[2] == "     3 | …" + ("开展培训" * 6)[-21:] + "全年共 5 条" + "完成任务" * 5 + "完…"
+    assert block[3] == "       | " + " " * (1 + 2 * 24) + "^"
+    assert len(out) < 2000
+
+
+def test_rules_json_lists_internal_codes_too(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "rules", "--format", "json")
+    assert code == 0
+    rules = {r["code"]: r for r in json.loads(out)}
+    assert rules["FZ503"]["title"] == "汉字与数字间多余空格" and rules["FZ503"]["category"] == "punctuation"
+    assert {"RL001", "RL002", "RL003", "RL004", "RL101"} <= set(rules)
+
+
+def test_a_closed_pipe_is_no_traceback(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        f"{sys.executable} -m reportlint rules | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.stdout.startswith("FZ101") and done.stderr == ""

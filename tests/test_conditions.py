@@ -105,13 +105,13 @@ pairs = [{ wrong = "旧条例", right = "新条例", applies_if = "report_year >
 @pytest.mark.parametrize(
     ("extra", "check", "message"),
     [
-        ('applies_if = "report_year >="', "kind = \"forbid\"\npattern = '甲'", "cannot parse 'applies_if'"),
-        ('applies_if = "year >= 2021"', "kind = \"forbid\"\npattern = '甲'", "unknown variable 'year'"),
-        ('if_unfinished = "hide"', "kind = \"forbid\"\npattern = '甲'", "'if_unfinished' must be 'info' or 'skip'"),
-        ("", "kind = \"forbid\"\npattern = [{ pattern = '甲', colour = 'red' }]", "unknown pattern option(s): ['colour']"),
-        ("", "kind = \"forbid\"\npattern = [{ pattern = '甲', severity = 'loud' }]", "unknown severity 'loud'"),
-        ("", "kind = \"forbid\"\npattern = [{ pattern = '(甲', severity = 'info' }]", "bad regular expression"),
-        ("", "kind = \"substitute\"\npairs = [{ wrong = '甲', right = '乙', colour = 'red' }]", "unknown pair field"),
+        ('applies_if = "report_year >="', "kind = \"forbid\"\npattern = '甲'", "无法解析“applies_if”的条件：表达式在结尾处不完整"),
+        ('applies_if = "year >= 2021"', "kind = \"forbid\"\npattern = '甲'", "“applies_if”中有未知的变量“year”"),
+        ('if_unfinished = "hide"', "kind = \"forbid\"\npattern = '甲'", "字段“if_unfinished”的值“hide”无效，应为 info、skip 之一"),
+        ("", "kind = \"forbid\"\npattern = [{ pattern = '甲', colour = 'red' }]", "参数“pattern”的列表项中有未知的键“colour”"),
+        ("", "kind = \"forbid\"\npattern = [{ pattern = '甲', severity = 'loud' }]", "“severity”的值“loud”无效"),
+        ("", "kind = \"forbid\"\npattern = [{ pattern = '(甲', severity = 'info' }]", "正则表达式有误"),
+        ("", "kind = \"substitute\"\npairs = [{ wrong = '甲', right = '乙', colour = 'red' }]", "参数“pairs”的项中有未知的键“colour”"),
     ],
 )
 def test_mistakes_in_conditions_and_options_stop_the_load(tmp_path: Path, extra: str, check: str, message: str) -> None:

@@ -312,13 +312,13 @@ def test_duplicates_table_in_the_configuration(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        ("threshold = 1.5", "duplicates setting 'threshold' is out of range"),
-        ("threshold = 0", "duplicates setting 'threshold' is out of range"),
-        ("min-length = -1", "duplicates setting 'min-length' is out of range"),
-        ("max-reports = 0", "duplicates setting 'max-reports' is out of range"),
-        ('min-length = "40"', "duplicates setting 'min-length' has the wrong type"),
-        ("threshold = true", "duplicates setting 'threshold' has the wrong type"),
-        ("shingle = 3", "unknown duplicates setting 'shingle'"),
+        ("threshold = 1.5", "duplicates 设置项“threshold”超出范围，应大于 0、不超过 1"),
+        ("threshold = 0", "duplicates 设置项“threshold”超出范围，应大于 0、不超过 1"),
+        ("min-length = -1", "duplicates 设置项“min-length”超出范围，应不小于 0"),
+        ("max-reports = 0", "duplicates 设置项“max-reports”超出范围，应不小于 1"),
+        ('min-length = "40"', "duplicates 设置项“min-length”的类型不对，应为整数"),
+        ("threshold = true", "duplicates 设置项“threshold”的类型不对，应为数字"),
+        ("shingle = 3", "未知的 duplicates 设置项“shingle”（可用：threshold、min-length、max-reports、max-share、ignore-file）"),
     ],
 )
 def test_bad_duplicates_settings(tmp_path: Path, line: str, message: str) -> None:

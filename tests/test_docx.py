@@ -105,9 +105,9 @@ def test_text_output_carries_paragraph_context(tmp_path: Path, capsys: pytest.Ca
     code, out, _ = run(capsys, "check", str(path), "--select", "FZ701,FZ309")
     assert code == 1
     assert out.splitlines() == [
-        f"{path}:18:88: FZ309 [error] “正实现将权利关进制度”中的“权利”应为“权力”：把权力关进制度的笼子里。"
+        f"{path}:18:88: FZ309 [错误] “正实现将权利关进制度”中的“权利”应为“权力”：把权力关进制度的笼子里。"
         "（位置：“严格贯彻执行“三重一大”制度，涉…”）",
-        f"{path}:55:1: FZ701 [error] 下一年度安排的标题写的是2024年，2024年度的报告应写2025年。"
+        f"{path}:55:1: FZ701 [错误] 下一年度安排的标题写的是2024年，2024年度的报告应写2025年。"
         "（位置：“四、2024年推进法治政府建设的…”）",
         "发现 2 个问题（错误 2），检查 1 个文件",
     ]  # no [*]: a Word file is not rewritten by --fix
@@ -394,7 +394,7 @@ def test_missing_python_docx_is_one_line(
     monkeypatch.setitem(sys.modules, "docx", None)  # import docx now raises ImportError
     code, out, err = run(capsys, "check", str(path))
     assert code == 2
-    assert err == f'reportlint: {path}: 读取 .docx 文件需要安装 python-docx：pip install "reportlint[docx]"\n'
+    assert err == f'reportlint: {path}: 读取 .docx 文件需要 python-docx（reportlint 的依赖），安装不完整：请在同一 Python 环境中重新安装 reportlint\n'
     assert out == "没有检查任何文件；1 个文件无法读取，没有检查\n"
 
 

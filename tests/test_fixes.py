@@ -77,10 +77,19 @@ def test_fix_rewrites_exactly_the_fixed_text(tmp_path: Path, capsys: pytest.Capt
     # FZ503 (space between Chinese and digits) is safe; FZ401 (law short title) needs --unsafe-fixes.
     assert report.read_text(encoding="utf-8") == TITLE + "全年共5条，依据《行政处罚法》（2021年修订）处理。\n"
     assert code == 1
-    assert out.splitlines()[0].startswith(f"{report}:3:9: FZ401 [*]")
+    assert out.splitlines()[0].startswith(f"{report}:3:9: FZ401 [警告]")  # no [*]: --fix leaves it
     assert out.splitlines()[-2] == "发现 1 个问题（警告 1），检查 1 个文件；已自动修正 2 个问题，写回 1 个文件"
+    assert out.splitlines()[-1] == "另有 1 个修正需人工确认，加 --unsafe-fixes 可一并应用。"
 
-    code, out, _ = run(capsys, "check", "--unsafe-fixes", "--select", "FZ503,FZ401", str(report))
+    # --unsafe-fixes alone writes nothing (as Ruff): it marks the fix applicable and says so.
+    fixed_safe = report.read_bytes()
+    code, out, err = run(capsys, "check", "--unsafe-fixes", "--select", "FZ503,FZ401", str(report))
+    assert code == 1 and report.read_bytes() == fixed_safe
+    assert out.splitlines()[0].startswith(f"{report}:3:9: FZ401 [*] [警告]")
+    assert out.splitlines()[-1] == "标有 [*] 的 1 个问题可用 --fix 自动修正。"
+    assert err == "reportlint: --unsafe-fixes 只扩大 --fix 和 --diff 应用的修正范围，单独使用不修改文件；要写回请同时加 --fix\n"
+
+    code, out, _ = run(capsys, "check", "--fix", "--unsafe-fixes", "--select", "FZ503,FZ401", str(report))
     assert code == 0
     assert report.read_text(encoding="utf-8") == (
         TITLE + "全年共5条，依据《中华人民共和国行政处罚法》（2021年修订）处理。\n"
@@ -94,7 +103,9 @@ def test_unsafe_fix_joins_broken_lines(tmp_path: Path, capsys: pytest.CaptureFix
     report.write_bytes(broken.replace("\n", "\r\n").encode("utf-8"))
     assert run(capsys, "check", "--fix", "--select", "FZ111", str(report))[0] == 1
     assert report.read_bytes() == broken.replace("\n", "\r\n").encode("utf-8"), "unsafe fix needs the flag"
-    assert run(capsys, "check", "--unsafe-fixes", "--select", "FZ111", str(report))[0] == 0
+    assert run(capsys, "check", "--unsafe-fixes", "--select", "FZ111", str(report))[0] == 1
+    assert report.read_bytes() == broken.replace("\n", "\r\n").encode("utf-8"), "--unsafe-fixes alone writes nothing"
+    assert run(capsys, "check", "--fix", "--unsafe-fixes", "--select", "FZ111", str(report))[0] == 0
     assert report.read_bytes().decode("utf-8") == (
         TITLE + "一、主要举措和成效\n\n" + body + "职责绩效目标同部署、同推进。\n"
     ).replace("\n", "\r\n")
@@ -198,3 +209,24 @@ def test_reports_directory_fix_in_parallel_matches_serial(tmp_path: Path, capsys
     assert out_parallel == out_serial.replace(str(serial), str(parallel))
     for path in serial.iterdir():
         assert (parallel / path.name).read_bytes() == path.read_bytes()
+
+
+def test_fix_refuses_a_file_with_undecodable_bytes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Writing it back would put U+FFFD where the damaged bytes were: the file is left as is,
+    its findings (RL004 at the spot, with the bytes in hex) are still reported."""
+    text = TITLE + "全年开展培训3次，效果良好。" * 300 + "\n全年共 5 条。\n"
+    data = text.encode("utf-8")
+    index = data.index("效果".encode())
+    data = data[:index] + b"\xff" + data[index + 1 :]
+    report = tmp_path / "r.txt"
+    report.write_bytes(data)
+    code, out, err = run(capsys, "check", "--fix", "--select", "FZ503", str(report))
+    assert code == 2 and report.read_bytes() == data
+    assert out.splitlines()[0] == (
+        f"{report}:3:10: RL004 [警告] 此处有无法解码的字节 FF 95 88（文件按 UTF-8 读取），"
+        "已用 � 代替，其余文字照常检查；请对照原稿重新输入这里的文字。"
+    )
+    assert out.splitlines()[1].startswith(f"{report}:4:4: FZ503 [*] [警告]")
+    assert err == (
+        f"reportlint: {report}: 有 1 处字节无法解码（RL004），为免丢失原始字节，不自动修正；请先对照原稿改正这几处\n"
+    )

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from pdf_builder import assemble_pdf
+
 pytest.importorskip("docx")
 pytest.importorskip("pdfminer")
 
@@ -33,7 +35,7 @@ CORRUPT_PDF = "PDF 文件已损坏或不完整，无法读取"
 
 
 def good_line(path: Path) -> str:
-    return f"{path}:3:8: FZ501 [*] [error] 中文里用了半角标点“,”（“训10次,覆盖全员”），应改为全角“，”。"
+    return f"{path}:3:8: FZ501 [*] [错误] 中文里用了半角标点“,”（“训10次,覆盖全员”），应改为全角“，”。"
 
 
 def check_with_good(
@@ -95,16 +97,7 @@ def minimal_pdf(content: bytes) -> bytes:
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << >> >>",
         b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return assemble_pdf(objects)
 
 
 # --- .docx: zip bombs, XML attacks, broken archives --------------------------------------
@@ -449,7 +442,7 @@ def test_corrupt_files_in_a_folder_do_not_stop_the_others(tmp_path: Path, capsys
     ]
     assert out.splitlines()[:2] == [
         good_line(folder / "c_good.txt"),
-        f"{folder / 'd_good.docx'}:2:8: FZ501 [error] 中文里用了半角标点“,”（“训10次,覆盖全员”），应改为全角“，”。"
+        f"{folder / 'd_good.docx'}:2:8: FZ501 [错误] 中文里用了半角标点“,”（“训10次,覆盖全员”），应改为全角“，”。"
         "（位置：“全年培训10次,覆盖全员。”）",
     ]
 
@@ -471,7 +464,7 @@ def test_pdfminer_complaints_stay_off_the_terminal(tmp_path: Path, capsys: pytes
     code = main(["check", "--select", "FZ103", str(damaged)])
     out, err = capsys.readouterr()
     assert (code, err) == (1, "")
-    assert out.splitlines()[0] == f"{damaged}:p1:1:1: FZ103 [warning] 标题没有写明报告年度（如“2024年度”）。"
+    assert out.splitlines()[0] == f"{damaged}:p1:1:1: FZ103 [警告] 标题没有写明报告年度（如“2024年度”）。"
 
 
 def test_pdf_character_limit(

@@ -302,6 +302,7 @@ def test_diagnostics_code_actions_hover_end_to_end(client: Client, tmp_path: Pat
     assert value.startswith("**FZ301** “")
     for part in ("FZ301 bare-fazhi-sixiang", "#### 依据", "习近平法治思想", "#### 错误示例", "#### 正确示例"):
         assert part in value
+    assert "{context}" not in value  # the rule's message as its example renders it, not the template
     nothing = client.request(
         "textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 3}}
     )
@@ -387,7 +388,7 @@ def test_missing_pygls_prints_one_chinese_line(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert done.stdout == ""
-    assert done.stderr == 'reportlint: 语言服务器需要 pygls，请先运行 pip install "reportlint[lsp]"\n'
+    assert done.stderr == "reportlint: 语言服务器需要 lsprotocol（reportlint 的依赖），安装不完整：请在同一 Python 环境中重新安装 reportlint\n"
 
 
 def test_buffer_with_bom_counts_it_on_the_first_line() -> None:

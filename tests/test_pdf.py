@@ -39,12 +39,12 @@ def test_findings_carry_page_line_and_column(capsys: pytest.CaptureFixture[str])
     assert (code, err) == (1, "")
     pdf = str(REPORT_PDF)
     assert out.splitlines() == [
-        f"{pdf}:p1:1:1: FZ106 [info] 标题分成了多行，检查时已合并为“南开区投资促进局2024年度法治政府建设情况报告”；回行时注意词意完整。",
-        f"{pdf}:p2:10:6: FZ309 [error] “正实现将权利关进制度”中的“权利”应为“权力”：把权力关进制度的笼子里。",
-        f"{pdf}:p5:2:1: FZ501 [error] 中文里用了半角标点“,”（“想为主线,利用微信”），应改为全角“，”。",
-        f"{pdf}:p5:10:1: FZ701 [error] 下一年度安排的标题写的是2024年，2024年度的报告应写2025年。",
-        f"{pdf}:p5:12:17: FZ501 [error] 中文里用了半角标点“,”（“工作计划,深刻领会”），应改为全角“，”。",
-        f"{pdf}:p6:10:18: FZ107 [warning] 文末缺少发文机关署名和成文日期（如“××区司法局”“2025年1月20日”）。",
+        f"{pdf}:p1:1:1: FZ106 [提示] 标题分成了多行，检查时已合并为“南开区投资促进局2024年度法治政府建设情况报告”；回行时注意词意完整。",
+        f"{pdf}:p2:10:6: FZ309 [错误] “正实现将权利关进制度”中的“权利”应为“权力”：把权力关进制度的笼子里。",
+        f"{pdf}:p5:2:1: FZ501 [错误] 中文里用了半角标点“,”（“想为主线,利用微信”），应改为全角“，”。",
+        f"{pdf}:p5:10:1: FZ701 [错误] 下一年度安排的标题写的是2024年，2024年度的报告应写2025年。",
+        f"{pdf}:p5:12:17: FZ501 [错误] 中文里用了半角标点“,”（“工作计划,深刻领会”），应改为全角“，”。",
+        f"{pdf}:p6:10:18: FZ107 [警告] 文末缺少发文机关署名和成文日期（如“××区司法局”“2025年1月20日”）。",
         "发现 6 个问题（错误 4，警告 1，提示 1），检查 1 个文件",
     ]
 
@@ -87,10 +87,10 @@ def test_full_format_shows_the_physical_line(capsys: pytest.CaptureFixture[str])
     code, out, _ = run(capsys, "check", "--format", "full", "--select", "FZ309", str(REPORT_PDF))
     assert code == 1
     assert out.splitlines()[:4] == [
-        f"{REPORT_PDF}:p2:10:6: FZ309 power-cage（错误）",
+        f"{REPORT_PDF}:p2:10:6: FZ309 “权力”误写为“权利”（错误）",
         "  “正实现将权利关进制度”中的“权利”应为“权力”：把权力关进制度的笼子里。",
         "    10 | 真正实现将权利关进制度的笼子。与律师事务所签订法律顾问合",
-        "       | 　　　　　^^",
+        "       |           ^^^^",
     ]
 
 
@@ -157,7 +157,7 @@ def test_running_headers_and_page_footers_are_left_out(capsys: pytest.CaptureFix
     assert code == 1
     # Line 6 of page 1 counts the running header as line 1, as the reader sees the page.
     assert out.splitlines()[0] == (
-        f"{path}:p1:6:26: FZ501 [error] 中文里用了半角标点“,”（“活动3场,覆盖群众”），应改为全角“，”。"
+        f"{path}:p1:6:26: FZ501 [错误] 中文里用了半角标点“,”（“活动3场,覆盖群众”），应改为全角“，”。"
     )
 
 
@@ -173,7 +173,7 @@ def test_scanned_pdf_message(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert err == f"reportlint: {scanned}: PDF 中没有可提取的文字（可能是扫描件），请用文字版 PDF 或 Word 文件\n"
     assert (
         out.splitlines()[0]
-        == f"{good}:3:8: FZ501 [*] [error] 中文里用了半角标点“,”（“训10次,覆盖全员”），应改为全角“，”。"
+        == f"{good}:3:8: FZ501 [*] [错误] 中文里用了半角标点“,”（“训10次,覆盖全员”），应改为全角“，”。"
     )
 
 
@@ -190,7 +190,7 @@ def test_missing_pdfminer_is_one_line(capsys: pytest.CaptureFixture[str], monkey
     monkeypatch.setitem(sys.modules, "pdfminer", None)
     code, _, err = run(capsys, "check", str(REPORT_PDF))
     assert code == 2
-    assert err == f'reportlint: {REPORT_PDF}: 读取 .pdf 文件需要安装 pdfminer.six：pip install "reportlint[pdf]"\n'
+    assert err == f'reportlint: {REPORT_PDF}: 读取 .pdf 文件需要 pdfminer.six（reportlint 的依赖），安装不完整：请在同一 Python 环境中重新安装 reportlint\n'
 
 
 # --- joining rules on made-up layouts -------------------------------------------------------
@@ -260,6 +260,24 @@ def test_latin_words_broken_at_the_line_end_keep_a_space() -> None:
     # The joining space belongs to the end of the first physical line.
     assert doc.source_position(doc.text.index(" ")) == SourcePosition(1, 21, 1)
     assert doc.source_position(doc.text.index("Service")) == SourcePosition(2, 1, 1)
+
+
+def test_a_mark_hanging_in_the_margin_does_not_move_the_column_edge() -> None:
+    # LibreOffice and Word let a "，" hang past the right margin rather than start a line
+    # with it: that line ends a character further right than the column.
+    lines = page(
+        (104, 520, "全年组织集中学法12次，开展宪法宣传活动"),
+        (72, 538, "3场，覆盖群众5000余人次，发放资料2千份，"),
+        (72, 520, "推进严格规范公正文明执法，全年办理案件"),
+        (72, 300, "120件。"),
+        (104, 520, "一是学习的系统性还不够强，二是执法人员"),
+        (72, 300, "专业能力还有差距。"),
+    )
+    assert pdf_document([lines], "x.pdf").lines[:2] == [
+        "全年组织集中学法12次，开展宪法宣传活动3场，覆盖群众5000余人次，发放资料2千份，"
+        "推进严格规范公正文明执法，全年办理案件120件。",
+        "一是学习的系统性还不够强，二是执法人员专业能力还有差距。",
+    ]
 
 
 def test_a_blank_line_of_space_ends_a_paragraph() -> None:

@@ -17,8 +17,10 @@ from reportlint.document import Document
 from reportlint.reading import (
     InputError,
     decode_bytes,
+    decode_report,
     encode_text,
     iter_report_files,
+    read_bytes,
     read_path,
     read_stdin,
 )
@@ -165,6 +167,65 @@ def test_bom_with_wrong_content() -> None:
         decode_bytes(codecs.BOM_UTF16_LE + b"a\x00b", path="odd.txt")
     assert caught.value.problem == "无法识别文件编码（有 UTF-16-LE 字节序标记，但内容不符）"
     assert caught.value.kind == "encoding"
+
+
+# --- a few damaged bytes ------------------------------------------------------
+
+LONG_REPORT = "某区司法局2024年度法治政府建设情况报告\r\n\r\n" + "全年开展培训3次，效果良好。" * 300 + "\r\n末行。\r\n"
+
+
+def _damage(data: bytes, at: bytes, bad: bytes) -> bytes:
+    index = data.index(at)
+    return data[:index] + bad + data[index + len(bad) :]
+
+
+def test_a_damaged_character_in_utf8_is_one_spot_at_its_line_and_column(tmp_path: Path) -> None:
+    data = _damage(LONG_REPORT.encode("utf-8"), "效果".encode(), b"\xff")  # the first of 效's three bytes
+    path = tmp_path / "r.txt"
+    path.write_bytes(data)
+    doc = read_path(path)
+    assert doc.encoding == "utf-8" and doc.newline == "\r\n"
+    assert doc.undecodable == ((doc.offset(3, 10), b"\xff\x95\x88"),)
+    assert doc.text[doc.offset(3, 10)] == "\ufffd" and doc.line_text(3).startswith("全年开展培训3次，\ufffd果良好。")
+
+
+def test_damaged_gb18030_keeps_its_encoding() -> None:
+    data = _damage(LONG_REPORT.encode("gb18030"), "效果".encode("gb18030"), b"\xff\xff")
+    doc = read_bytes(data, "r.txt")
+    assert doc.encoding == "gb18030"
+    assert [raw for _, raw in doc.undecodable] == [b"\xff\xff"]
+
+
+@pytest.mark.parametrize(
+    ("spots", "readable"),
+    [(8, True), (9, False)],  # at most 8 damaged spots
+)
+def test_more_than_eight_spots_refuse_the_file(spots: int, readable: bool) -> None:
+    marked = (LONG_REPORT * 3).encode("utf-8")  # 38 KB: 8 spots of 3 bytes stay under 0.1 %
+    positions = [m for m in range(len(marked)) if marked.startswith("效".encode(), m)][:spots]
+    damaged = bytearray(marked)
+    for position in positions:
+        damaged[position] = 0xFE
+    if readable:
+        assert len(decode_report(bytes(damaged)).damage) == 8
+    else:
+        with pytest.raises(InputError) as caught:
+            decode_report(bytes(damaged), path="r.txt")
+        assert caught.value.problem == "无法识别文件编码"
+
+
+def test_more_than_a_thousandth_of_the_bytes_refuses_the_file() -> None:
+    short = ("全年开展培训3次，效果良好。" * 20).encode("utf-8")  # 840 bytes: under one byte allowed
+    with pytest.raises(InputError):
+        decode_report(_damage(short, "效果".encode(), b"\xff"))
+
+
+def test_decode_bytes_stays_exact() -> None:
+    """The fixer re-reads a file with decode_bytes: damage is an error there, never U+FFFD."""
+    data = _damage(LONG_REPORT.encode("utf-8"), "效果".encode(), b"\xff")
+    with pytest.raises(InputError) as caught:
+        decode_bytes(data, path="r.txt")
+    assert caught.value.problem == "无法识别文件编码（有 1 处字节无法解码）"
 
 
 # --- read_path --------------------------------------------------------------

@@ -55,8 +55,8 @@ def test_check_duplicates_reports_the_passage_000_and_003_share(capsys: pytest.C
     found = [line for line in out.splitlines() if " RL101 " in line]
     assert code == 1
     assert found == [
-        f"{REPORTS[0]}:45:13: RL101 [info] 该段与 {REPORTS[3]} 第 52 行的段落高度相似（相似度 0.82），可能是照搬其他单位或往年的报告",
-        f"{REPORTS[3]}:52:4: RL101 [info] 该段与 {REPORTS[0]} 第 45 行的段落高度相似（相似度 0.82），可能是照搬其他单位或往年的报告",
+        f"{REPORTS[0]}:45:13: RL101 [提示] 该段与 {REPORTS[3]} 第 52 行的段落高度相似（相似度 0.82），可能是照搬其他单位或往年的报告",
+        f"{REPORTS[3]}:52:4: RL101 [提示] 该段与 {REPORTS[0]} 第 45 行的段落高度相似（相似度 0.82），可能是照搬其他单位或往年的报告",
     ]
     main(["check", "--duplicates", "--select", "FZ101", "--ignore", "RL101", *map(str, REPORTS)])
     assert " RL101 " not in capsys.readouterr().out

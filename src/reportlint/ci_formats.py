@@ -14,6 +14,7 @@ from reportlint.diagnostics import Diagnostic, Severity
 from reportlint.document import Document
 from reportlint.formatters import FileResult, Results, summary_line
 from reportlint.rule_docs import explain_text
+from reportlint.rule_examples import example_message
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note", Severity.HINT: "note"}
@@ -47,8 +48,8 @@ def _sarif_rule(rule: Any) -> dict[str, Any]:
     return {
         "id": rule.code,
         "name": rule.name,
-        "shortDescription": {"text": rule.name},
-        "fullDescription": {"text": rule.message},
+        "shortDescription": {"text": rule.title or rule.name},
+        "fullDescription": {"text": example_message(rule)},  # as on its first bad example
         "help": {"text": explain_text(rule), "markdown": explain_text(rule)},
         "defaultConfiguration": {"level": SARIF_LEVELS[rule.severity], "enabled": rule.enabled},
         "properties": {"category": rule.category, "basis": rule.basis, "tags": [rule.category]},
@@ -184,7 +185,7 @@ def format_github(results: Results) -> str:
 
 
 def _diagnostic_line(doc: Document, diag: Diagnostic) -> str:
-    return f"{doc.path}:{doc.source_position(diag.start)}: {diag.code} [{diag.severity.label}] {diag.message}"
+    return f"{doc.path}:{doc.source_position(diag.start)}: {diag.code} [{diag.severity.chinese}] {diag.message}"
 
 
 def format_junit(results: Results) -> str:

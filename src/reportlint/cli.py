@@ -7,22 +7,26 @@ configuration, rule-file or input error (other files are still linted).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from reportlint import __version__
+from reportlint.argparse_chinese import chinese_messages
 from reportlint.baseline import Baseline, BaselineError, write_baseline
 from reportlint.ci_formats import CI_FORMATTERS
 from reportlint.config import ConfigError, find_config, load_config
-from reportlint.diagnostics import Diagnostic
+from reportlint.diagnostics import Diagnostic, Severity
 from reportlint.engine import RuleSet, load_ruleset
 from reportlint.formatters import FORMATTERS, Results, format_statistics
+from reportlint.formatters import display_width as _columns
 from reportlint.internal import UnknownCodeError
-from reportlint.reading import InputError
+from reportlint.reading import MISSING_DEPENDENCY, InputError
 from reportlint.rule_docs import INTERNAL_EXPLANATIONS, explain_text
-from reportlint.rules import SEVERITIES, Rule, RuleError
+from reportlint.rules import CATEGORY_TITLES, SEVERITIES, Rule, RuleError
 from reportlint.runner import RunOptions, find_cross_report_duplicates, lint_paths, rules_for
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -49,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="检查政府工作报告（首个规则包：法治政府建设年度报告）是否符合合规要求。",
     )
     parser.add_argument("--version", action="version", version=f"reportlint {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(dest="command", metavar="命令", required=True)
 
     check = commands.add_parser("check", help="检查报告文件（.txt、.md、.docx、.pdf；目录递归；- 表示标准输入）")
     check.add_argument("paths", nargs="*", default=["."], help="文件或目录")
@@ -64,7 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--kind", choices=("部门", "政府", "乡镇街道"), help="报告主体类型（默认按标题推断）")
     check.add_argument("--output", "-o", type=Path, help="把结果写入文件而不是标准输出")
     check.add_argument("--fix", action="store_true", help="自动修正可安全修正的问题（原地写回，保留编码和换行符）")
-    check.add_argument("--unsafe-fixes", action="store_true", help="同时应用需确认的修正（接排断行、改法规名称）")
+    check.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="与 --fix 或 --diff 同用：连同需人工确认的修正（接排断行、改法规名称）一并应用或显示；单独使用不修改文件",
+    )
     check.add_argument("--diff", action="store_true", help="只显示修正会带来的改动（统一 diff），不写文件")
     check.add_argument("--statistics", action="store_true", help="只输出每条规则的问题数")
     check.add_argument(
@@ -84,12 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
     text.add_argument("--max-file-size", type=_megabytes, metavar="MB", help="文件大小上限（MB，默认 20）")
 
     rules = commands.add_parser("rules", help="列出全部规则")
-    rules.add_argument("--format", choices=("text", "json"), default="text")
-    rules.add_argument("--rules", action="append", type=Path, default=[], metavar="DIR")
+    rules.add_argument("--format", choices=("text", "json"), default="text", help="输出格式")
+    rules.add_argument("--rules", action="append", type=Path, default=[], metavar="DIR", help="增加规则包目录")
 
     explain = commands.add_parser("explain", help="说明一条规则：含义、依据和示例")
-    explain.add_argument("code")
-    explain.add_argument("--rules", action="append", type=Path, default=[], metavar="DIR")
+    explain.add_argument("code", help="规则代码，如 FZ503")
+    explain.add_argument("--rules", action="append", type=Path, default=[], metavar="DIR", help="增加规则包目录")
 
     commands.add_parser("lsp", help="启动语言服务器（LSP，标准输入输出），供编辑器实时检查")
 
@@ -114,6 +122,10 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--config", type=Path, help="配置文件（默认向上查找 reportlint.toml 或 pyproject.toml）")
         sub.add_argument("--kind", choices=("部门", "政府", "乡镇街道"), help="报告主体类型（默认按标题推断）")
         sub.set_defaults(fail_on=None, fix=False, unsafe_fixes=False, diff=False)
+    for sub in commands.choices.values():
+        sub.add_argument(
+            "--no-cache", action="store_true", help="不读写缓存（规则、正则表达式和语法的缓存，位置见 README）"
+        )
     return parser
 
 
@@ -126,7 +138,7 @@ def _options(args: argparse.Namespace) -> RunOptions:
         kind=args.kind,
         fail_on=args.fail_on,
         rule_dirs=tuple(args.rules),
-        fix=args.fix or args.unsafe_fixes,
+        fix=args.fix,  # --unsafe-fixes only widens what --fix and --diff apply (as Ruff)
         unsafe_fixes=args.unsafe_fixes,
         diff=args.diff,
         max_file_size=getattr(args, "max_file_size", None),
@@ -172,7 +184,9 @@ class UsageError(Exception):
 def run_check(args: argparse.Namespace) -> int:
     options = _options(args)
     baseline = Baseline.load(args.baseline) if args.baseline else None
-    results = Results()
+    results = Results(unsafe_fixes=args.unsafe_fixes)
+    if args.unsafe_fixes and not (args.fix or args.diff):
+        _error("--unsafe-fixes 只扩大 --fix 和 --diff 应用的修正范围，单独使用不修改文件；要写回请同时加 --fix")
     diffs: list[str] = []
     failed = False
     for outcome in lint_paths(list(args.paths), options, jobs=args.jobs):
@@ -209,7 +223,7 @@ def run_check(args: argparse.Namespace) -> int:
         return EXIT_ERROR if results.errors else (EXIT_FINDINGS if fixable else EXIT_CLEAN)
     if "-" in args.paths and options.fix:
         return EXIT_ERROR if results.errors else EXIT_CLEAN
-    if args.format == "sarif":  # the only format that describes the rules themselves
+    if args.format in ("sarif", "full") or args.statistics:  # formats that name or describe the rules
         results.rules = _rules_that_ran(results, options)
     report = format_statistics(results) if args.statistics else ALL_FORMATTERS[args.format](results)
     _emit(report, args.output)
@@ -247,26 +261,34 @@ def _ruleset(args: argparse.Namespace) -> RuleSet:
 
 
 def run_rules(args: argparse.Namespace) -> int:
+    """Every rule of the installed packs and reportlint's own codes (RL…), with Chinese
+    titles and categories: what --select, --ignore and suppressions can name."""
+    from reportlint.internal import INTERNAL_CODES
+
     rules = _ruleset(args).rules
+    from reportlint.rule_examples import example_message
+
+    # (the message as it reads on the rule's first bad example: the JSON's only use of it)
+    rows = [
+        (r.code, r.title or r.name, r.category, r.severity.label, r.enabled, r.name,
+         example_message(r) if args.format == "json" else "", r.basis, r.check_kind)
+        for r in rules
+    ]
+    rows += [
+        (c.code, c.title, c.category, c.severity, True, c.name, c.title, "reportlint 内部检查", "internal")
+        for c in INTERNAL_CODES.values()
+    ]
     if args.format == "json":
-        payload = [
-            {
-                "code": r.code,
-                "name": r.name,
-                "category": r.category,
-                "severity": r.severity.label,
-                "enabled": r.enabled,
-                "message": r.message,
-                "basis": r.basis,
-                "kind": r.check_kind,
-            }
-            for r in rules
-        ]
+        keys = ("code", "title", "category", "severity", "enabled", "name", "message", "basis", "kind")
+        payload = [dict(zip(keys, row, strict=True)) for row in rows]
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return EXIT_CLEAN
-    for r in rules:
-        flag = "" if r.enabled else "  （默认关闭）"
-        print(f"{r.code}  {r.severity.label:<7}  {r.category:<16}  {r.name}{flag}")
+    width = max(_columns(title) for _, title, *_ in rows)
+    for code, title, category, severity, enabled, *_ in rows:
+        flag = "" if enabled else "（默认关闭）"
+        pad = " " * (width - _columns(title))
+        chinese = Severity.parse(severity).chinese
+        print(f"{code:<6}  {title}{pad}  {CATEGORY_TITLES.get(category, category)}  {chinese}{flag}")
     return EXIT_CLEAN
 
 
@@ -303,11 +325,12 @@ def run_text(args: argparse.Namespace) -> int:
 
 def run_lsp() -> int:
     try:
-        from reportlint.lsp import serve  # optional extra: pygls/lsprotocol
+        from reportlint.lsp import serve  # imported only here: pygls/lsprotocol cost start time
     except ImportError as exc:
-        if (exc.name or "").split(".")[0] not in ("pygls", "lsprotocol"):
+        missing = (exc.name or "").split(".")[0]
+        if missing not in ("pygls", "lsprotocol"):
             raise
-        print('reportlint: 语言服务器需要 pygls，请先运行 pip install "reportlint[lsp]"', file=sys.stderr)
+        print(f"reportlint: 语言服务器需要 {missing}{MISSING_DEPENDENCY}", file=sys.stderr)
         return EXIT_ERROR
     return serve()
 
@@ -317,7 +340,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
-    args = build_parser().parse_args(argv)
+    with chinese_messages():
+        args = build_parser().parse_args(argv)
+    if args.no_cache:  # before anything loads: the caches read this (and worker processes inherit it)
+        os.environ["REPORTLINT_NO_CACHE"] = "1"
     try:
         if args.command in ("check", "report", "serve"):
             check_cli_codes(args)
@@ -343,3 +369,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`reportlint rules | head`): stop quietly, and keep the
+        # interpreter's final flush of stdout from failing again.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_ERROR

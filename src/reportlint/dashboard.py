@@ -44,7 +44,8 @@ from reportlint.document import Document
 from reportlint.engine import load_ruleset
 from reportlint.formatters import FileResult, Results, diagnostic_json
 from reportlint.reading import InputError
-from reportlint.rules import Pack, Part, Rule
+from reportlint.rule_examples import example_message
+from reportlint.rules import CATEGORY_TITLES, Pack, Part, Rule
 from reportlint.runner import config_for, find_cross_report_duplicates, lint_paths
 
 __all__ = [
@@ -61,19 +62,8 @@ __all__ = [
     "utf16_offsets",
 ]
 
-# Chinese names of the rule categories (rules.CATEGORIES); an unknown category shows as itself.
-CATEGORY_LABELS = {
-    "structure": "结构",
-    "required-content": "必备内容",
-    "formulation": "规范表述",
-    "citation": "法规引用",
-    "punctuation": "标点",
-    "numbering": "序号",
-    "dates": "日期",
-    "evidence": "实证",
-    "duplicate": "跨报告雷同",
-    "internal": "内部",
-}
+# Chinese names of the rule categories; an unknown category shows as itself.
+CATEGORY_LABELS = CATEGORY_TITLES
 # Short column headers for the parts of pack.toml (the full label is the tooltip).
 PART_SHORT_LABELS = {
     "achievements": "举措成效",
@@ -303,14 +293,48 @@ def _csp_hash(script: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
+def _rule_text(rule: Rule | None, sample: str) -> str:
+    """What the dashboard says a rule finds: its message as its first bad example renders it
+    (never the template), or for a finding without a rule file, a message of its own."""
+    return example_message(rule) if rule is not None else sample
+
+
 def _gist(rule: Rule | None, sample: str) -> str:
-    """A short Chinese description of a rule for chart labels: its message template without
-    the quoted context and placeholders, up to the first clause break."""
-    text = rule.message if rule is not None else sample
-    text = regex.sub(r"^“\{[^}]*\}”[中的：]*", "", text)
-    text = regex.sub(r"\{[^}]*\}", "…", text)
-    text = regex.split(r"[，。；：！？]", text, maxsplit=1)[0] or text
+    """A short Chinese description of a rule for chart labels: its rendered message without
+    the example's quoted context, up to the first clause break."""
+    text = _rule_text(rule, sample)
+    if rule is not None:
+        text = _without_context(rule.message, text)
+    text = _first_clause(text) or text
     return text if len(text) <= 18 else text[:17] + "…"
+
+
+def _first_clause(text: str) -> str:
+    """``text`` up to its first clause break outside quotes and brackets (a rendered message
+    quotes the example's words, which may have breaks of their own: “学法，尊法，守法”)."""
+    depth = 0
+    for index, char in enumerate(text):
+        if char in "“《（":
+            depth += 1
+        elif char in "”》）":
+            depth = max(0, depth - 1)
+        elif depth == 0 and char in "，。；：！？":
+            return text[:index]
+    return text
+
+
+_CONTEXT_LEAD = "“{context}”"
+
+
+def _without_context(template: str, message: str) -> str:
+    """``message`` (rendered from ``template``) without a leading “{context}”: the words
+    around the example's finding say nothing about the findings a chart bar counts."""
+    if not template.startswith(_CONTEXT_LEAD):
+        return message
+    # The template's words after the context, up to its next placeholder, start the rest.
+    follow = template[len(_CONTEXT_LEAD) :].split("{", 1)[0]
+    at = message.find(follow, 1) if follow else -1
+    return message[at:].lstrip("中的：") if at > 0 else message
 
 
 def _e(value: object) -> str:
@@ -482,7 +506,7 @@ def _chart(dashboard: Dashboard, top: int = CHART_TOP) -> str:
         worst = severity[code].most_common(1)[0][0]
         gist = _gist(rule, sample[code])
         length = max(2, round(bar_w * count / most))
-        tip = f"{code}：{rule.message if rule else sample[code]}（{count} 处，{reports[code]} 份报告）"
+        tip = f"{code}：{_rule_text(rule, sample[code])}（{count} 处，{reports[code]} 份报告）"
         bars.append(
             f'<g class="bar" data-code="{_e(code)}" data-count="{count}"><title>{_e(tip)}</title>'
             f'<rect class="track" x="0" y="{y}" width="{width}" height="{row_h}"/>'

@@ -112,6 +112,9 @@ class Document:
     source_format: str = "text"
     # PDF only: offsets -> physical page, line and column.
     source_map: SourceMap | None = None
+    # Text files with a few bytes that did not decode: (offset of the U+FFFD put in their
+    # place, the raw bytes); reported as RL004, and such a file is never rewritten.
+    undecodable: tuple[tuple[int, bytes], ...] = ()
 
     @classmethod
     def from_text(cls, text: str, path: str = "<text>", **kwargs: object) -> Document:

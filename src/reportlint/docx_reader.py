@@ -27,7 +27,7 @@ from typing import Any
 
 from reportlint.document import Document
 from reportlint.numerals import to_chinese
-from reportlint.reading import InputError
+from reportlint.reading import MISSING_DEPENDENCY, InputError
 
 __all__ = ["MAX_ENTRIES", "MAX_RATIO", "MAX_UNCOMPRESSED", "check_archive", "docx_lines", "read_docx"]
 
@@ -39,7 +39,7 @@ MAX_UNCOMPRESSED = 256 * 1024 * 1024
 MAX_RATIO = 200
 _RATIO_FLOOR = 1024 * 1024  # small entries may compress as well as they like
 
-PROBLEM_NEEDS_DOCX = '读取 .docx 文件需要安装 python-docx：pip install "reportlint[docx]"'
+PROBLEM_NEEDS_DOCX = "读取 .docx 文件需要 python-docx" + MISSING_DEPENDENCY
 PROBLEM_CORRUPT = "Word 文件已损坏或不完整，无法打开（请用 Word 或 WPS 打开后重新保存为 .docx）"
 PROBLEM_NOT_WORD = "不是 Word 文档（.docx），无法读取"
 PROBLEM_DOCTYPE = "Word 文件含有 DOCTYPE 声明（Word 不会写入，可能是恶意构造的文件），已拒绝读取"

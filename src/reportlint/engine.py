@@ -16,7 +16,14 @@ from reportlint.config import Config
 from reportlint.context import LintContext
 from reportlint.diagnostics import Diagnostic, Fix, Severity
 from reportlint.document import Document
-from reportlint.internal import INTERNAL_CODES, TIMEOUT, UNKNOWN_SUPPRESSION, UnknownCodeError, check_selector
+from reportlint.internal import (
+    INTERNAL_CODES,
+    TIMEOUT,
+    UNDECODABLE,
+    UNKNOWN_SUPPRESSION,
+    UnknownCodeError,
+    check_selector,
+)
 from reportlint.prefilter import LiteralScanner
 from reportlint.records import fast_constructor
 from reportlint.resources import builtin_rules_dir
@@ -95,8 +102,9 @@ class RuleSet:
             try:
                 self.check_selectors(codes)
             except UnknownCodeError as exc:
-                source = config.source or Path("配置")
-                raise ConfigError(source, setting_line(config, table, key), str(exc)) from None
+                if config.source is None:  # given as a dict (the Python API): name the key
+                    raise ConfigError(f"配置项 {'.'.join(filter(None, (table, key)))}", None, str(exc)) from None
+                raise ConfigError(config.source, setting_line(config, table, key), str(exc)) from None
 
     def select(self, config: Config, path: str = "") -> list[Rule]:
         ignore = config.ignored_for(path) if path else config.ignore
@@ -169,6 +177,26 @@ def _timeout_diagnostic(rule: Rule, doc: Document) -> Diagnostic:
     )
 
 
+def _undecodable_diagnostics(doc: Document) -> list[Diagnostic]:
+    """RL004 at each spot of a text file that did not decode (reading.decode_report)."""
+    item = INTERNAL_CODES[UNDECODABLE]
+    return [
+        Diagnostic(
+            code=UNDECODABLE,
+            name=item.name,
+            category=item.category,
+            severity=Severity.parse(item.severity),
+            message=f"此处有无法解码的字节 {raw.hex(' ').upper()}（文件按 {doc.encoding.upper()} 读取），"
+            "已用 � 代替，其余文字照常检查；请对照原稿重新输入这里的文字。",
+            start=offset,
+            end=offset + 1,
+            basis="reportlint 读取检查：文件中少数几处字节损坏",
+            path=doc.path,
+        )
+        for offset, raw in doc.undecodable
+    ]
+
+
 _new_diagnostic = fast_constructor(Diagnostic)
 _new_fix = fast_constructor(Fix)
 _SCANNERS: dict[tuple[int, ...], tuple[tuple[Rule, ...], LiteralScanner]] = {}
@@ -202,6 +230,8 @@ def lint_document(doc: Document, rules: Sequence[Rule], config: Config | None = 
         # Under the watch's timer the searches need no time limit of their own.
         ctx.regex_timeout = None if watch.active else watchdog.RULE_TIMEOUT
         diagnostics = _run_rules(ctx, rules, config, common, watch)
+    if doc.undecodable and not _matches(UNDECODABLE, config.ignore):
+        diagnostics += _undecodable_diagnostics(doc)  # (always wanted: a finding about the input)
     diagnostics.sort(key=Diagnostic.sort_key)
     if honours_suppressions(doc.path):
         installed = {r.code for pack in {id(rule.pack): rule.pack for rule in rules}.values() for r in pack.rules}

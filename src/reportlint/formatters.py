@@ -5,9 +5,11 @@ line, basis and fix, for a person), ``json`` (stable schema, see README) and
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from reportlint.diagnostics import Diagnostic, Severity
@@ -31,6 +33,22 @@ class Results:
     fixed: int = 0  # fixes applied by --fix (or shown by --diff)
     written: int = 0  # files --fix wrote back
     unwritten: int = 0  # files checked whose fixes could not be written (their errors are in ``errors``)
+    unsafe_fixes: bool = False  # --unsafe-fixes: fixes that need a look count as applicable
+
+    @cached_property
+    def _titles(self) -> dict[str, str]:
+        from reportlint.internal import INTERNAL_CODES
+
+        titles = {code: item.title for code, item in INTERNAL_CODES.items()}
+        return titles | {rule.code: rule.title for rule in self.rules if getattr(rule, "title", "")}
+
+    def title(self, diag: Diagnostic) -> str:
+        """The Chinese title of the finding's rule (``rules`` given), else its name."""
+        return self._titles.get(diag.code) or diag.name
+
+    def applicable(self, diag: Diagnostic) -> bool:
+        """Whether --fix (with the options given) would apply the finding's fix."""
+        return diag.fix is not None and (diag.fix.safe or self.unsafe_fixes)
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -79,7 +97,7 @@ def summary_line(results: Results) -> str:
     elif not files:
         line = "没有检查任何文件"
     elif unread:
-        line = f"检查了的 {files} 个文件没有发现问题"
+        line = f"已检查的 {files} 个文件未发现问题"
     else:
         line = f"未发现问题（检查 {files} 个文件）"
     if unread:
@@ -97,14 +115,57 @@ def format_text(results: Results) -> str:
         doc = result.document
         for diag in result.diagnostics:
             pos = doc.source_position(diag.start)
-            fixable = " [*]" if diag.fix and doc.source_format == "text" else ""
+            fixable = " [*]" if results.applicable(diag) and doc.source_format == "text" else ""
             lines.append(
-                f"{doc.path}:{pos}: {diag.code}{fixable} [{diag.severity.label}] {diag.message}{_context(doc, diag)}"
+                f"{doc.path}:{pos}: {diag.code}{fixable} [{diag.severity.chinese}] {diag.message}{_context(doc, diag)}"
             )
     lines.append(summary_line(results))
-    if any(d.fix for f in results.files if f.document.source_format == "text" for d in f.diagnostics):
-        lines.append("标有 [*] 的问题可用 --fix 自动修正（部分需加 --unsafe-fixes）。")
+    hint = fix_hint(results)
+    if hint:
+        lines.append(hint)
     return "\n".join(lines) + "\n"
+
+
+def fix_hint(results: Results) -> str:
+    """As Ruff's "[*] N fixable with the --fix option (M hidden fixes can be enabled with
+    the --unsafe-fixes option)": what --fix would apply, and what it would leave."""
+    fixes = [d.fix for f in results.files if f.document.source_format == "text" for d in f.diagnostics if d.fix]
+    applicable = sum(1 for fix in fixes if fix.safe or results.unsafe_fixes)
+    hidden = len(fixes) - applicable
+    parts = []
+    if applicable:
+        parts.append(f"标有 [*] 的 {applicable} 个问题可用 --fix 自动修正")
+    if hidden:
+        parts.append(f"另有 {hidden} 个修正需人工确认，加 --unsafe-fixes 可一并应用")
+    return "；".join(parts) + "。" if parts else ""
+
+
+# --format full shows this many characters either side of a finding, and at most this many
+# of the finding itself: a report's paragraph is often one line thousands of characters long.
+WINDOW_CONTEXT = 24
+WINDOW_SPAN = 48
+
+
+def display_width(text: str) -> int:
+    """Terminal columns of ``text``: Chinese characters and full-width forms take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def source_window(line: str, start: int, end: int) -> tuple[str, str]:
+    """The part of ``line`` around characters ``start:end`` (0-based) and the caret line
+    under it, as rustc and Ruff show a long line: … where text is left out."""
+    end = min(max(end, start + 1), len(line)) if line else start + 1
+    left = max(0, start - WINDOW_CONTEXT)
+    cut = end - start > WINDOW_SPAN
+    span_end = start + WINDOW_SPAN if cut else end
+    right = min(len(line), span_end + WINDOW_CONTEXT)
+    before, span, after = line[left:start], line[start:span_end], line[span_end:right]
+    head = "…" if left > 0 else ""
+    # (a span cut short ends the window: the text after it would read as the span's)
+    tail = "…" if cut else after + ("…" if right < len(line) else "")
+    shown = head + before + span + tail
+    caret = " " * display_width(head + before) + "^" * max(1, display_width(span))
+    return shown, caret
 
 
 def format_full(results: Results) -> str:
@@ -116,12 +177,12 @@ def format_full(results: Results) -> str:
             end = doc.source_position(diag.end)
             source = doc.source_line_text(pos)
             same_line = (end.page, end.line) == (pos.page, pos.line)
-            width = max(1, (end.column - pos.column) if same_line else len(source) - pos.column + 1)
-            caret = "".join("　" if ord(c) > 0x2E80 else " " for c in source[: pos.column - 1]) + "^" * width
+            stop = end.column if same_line else len(source) + 1
+            shown, caret = source_window(source, pos.column - 1, max(stop - 1, pos.column))
             block = [
-                f"{doc.path}:{pos}: {diag.code} {diag.name}（{diag.severity.chinese}）{_context(doc, diag)}",
+                f"{doc.path}:{pos}: {diag.code} {results.title(diag)}（{diag.severity.chinese}）{_context(doc, diag)}",
                 f"  {diag.message}",
-                f"  {pos.line:>4} | {source}",
+                f"  {pos.line:>4} | {shown}",
                 f"       | {caret}",
                 f"  依据：{diag.basis}",
             ]
@@ -215,16 +276,16 @@ def format_lsp(results: Results) -> str:
 
 
 def format_statistics(results: Results) -> str:
-    """Counts per rule, most frequent first (``--statistics``)."""
-    counts = Counter(d.code for d in results.diagnostics)
-    first = {}
-    for diag in results.diagnostics:
-        first.setdefault(diag.code, diag)
-    fixable = {d.code for d in results.diagnostics if d.fix}
+    """Counts per rule and severity, most frequent first (``--statistics``): a rule's
+    findings can differ in severity (a hint in an unfinished draft, an error in the final
+    report), and each is counted at the severity it was reported with."""
+    counts = Counter((d.code, d.severity) for d in results.diagnostics)
+    titles = {d.code: results.title(d) for d in results.diagnostics}
+    fixable = {(d.code, d.severity) for f in results.files for d in f.diagnostics if results.applicable(d)}
+    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0][0], -item[0][1]))
     lines = [
-        f"{count:>5}  {code:<6} {'[*]' if code in fixable else '   '} "
-        f"{first[code].name}（{first[code].severity.chinese}）"
-        for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        f"{count:>5}  {code:<6} {'[*]' if (code, severity) in fixable else '   '} {titles[code]}（{severity.chinese}）"
+        for (code, severity), count in rows
     ]
     lines.append(summary_line(results))
     return "\n".join(lines) + "\n"

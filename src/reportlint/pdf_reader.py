@@ -1,6 +1,7 @@
 """Read PDF reports into Documents, keeping the way back to pages and lines.
 
-pdfminer.six lays out each page's characters into text lines; these are the
+pdfminer.six reads each page's characters with their boxes, and characters on one
+baseline make a text line, in the order of their x positions; these are the
 *physical* lines, numbered from 1 at the top of each page, as
 ``reportlint text report.pdf`` prints them.  Before the rules run, layout
 breaks are undone: a line that fills the column and does not end a sentence
@@ -19,6 +20,7 @@ log messages about damaged files are kept off the terminal.
 
 from __future__ import annotations
 
+import bisect
 import io
 import logging
 import statistics
@@ -34,7 +36,7 @@ from typing import Any
 import regex
 
 from reportlint.document import Document, SourceMap
-from reportlint.reading import InputError
+from reportlint.reading import MISSING_DEPENDENCY, InputError
 
 __all__ = ["MAX_CHARACTERS", "MAX_INFLATED", "MAX_PAGES", "PhysicalLine", "pdf_document", "read_pdf"]
 
@@ -42,7 +44,7 @@ MAX_PAGES = 1000
 MAX_CHARACTERS = 2_000_000  # about 1000 dense pages
 MAX_INFLATED = 256 * 1024 * 1024  # bytes that compressed streams may inflate to, per file
 
-PROBLEM_NEEDS_PDF = '读取 .pdf 文件需要安装 pdfminer.six：pip install "reportlint[pdf]"'
+PROBLEM_NEEDS_PDF = "读取 .pdf 文件需要 pdfminer.six" + MISSING_DEPENDENCY
 PROBLEM_CORRUPT = "PDF 文件已损坏或不完整，无法读取"
 PROBLEM_ENCRYPTED = "PDF 文件设有打开密码，无法读取；请提供未加密的文件"
 PROBLEM_NO_TEXT = "PDF 中没有可提取的文字（可能是扫描件），请用文字版 PDF 或 Word 文件"
@@ -68,6 +70,8 @@ _PAGE_NUMBER = regex.compile(
     r"|[0-9]{1,4}\s*[/／]\s*[0-9]{1,4}"
     r"|(?i:page)\s*[0-9]{1,4}(?:\s*(?:of|/)\s*[0-9]{1,4})?"
 )
+# A list number or bullet alone at the start of a line.
+_LIST_MARKER = regex.compile(_HEADING_START.pattern + r"|[•●○◦■□◆◇▪▫►▶✓✔※*·\-–]")
 _CID = regex.compile(r"\(cid:\d+\)")
 _WIDE = regex.compile(r"[\p{Han}\p{InCJK_Symbols_and_Punctuation}\p{InHalfwidth_and_Fullwidth_Forms}“”‘’…—]")
 
@@ -167,64 +171,145 @@ def _bounded_decoders(limit: int) -> Iterator[None]:
 
 
 # --- pages to physical lines --------------------------------------------------------------
+#
+# The text of a line comes from the characters' own boxes, not from pdfminer's layout
+# analysis: pdfminer groups characters into lines in the order they are drawn and
+# guesses spaces (LTAnno) wherever a gap is wider than a tenth of a character.  Producers
+# draw a line in several pieces (LibreOffice and Word draw each font's run on its own,
+# a quote or a digit in the Latin font apart from the Chinese around it), so a piece
+# drawn out of order became a line of its own, and a font change became a "space".
+# Here the characters on one baseline are put in order by their x position, and a space
+# is only a space character the PDF holds, or a word gap between two Latin characters.
 
 
-def _line_text(line: Any, anno_type: type) -> str:
-    """A pdfminer text line's text, without the spaces pdfminer guesses between
-    widely spaced Chinese characters (justified text)."""
-    parts: list[tuple[str, bool]] = []  # (text, is a guessed space)
-    for item in line:
-        text = item.get_text()
-        parts.append((text, isinstance(item, anno_type)))
-    out = []
-    for index, (text, guessed) in enumerate(parts):
-        if guessed:
-            if text != " ":
-                continue
-            before = parts[index - 1][0][-1:] if index else ""
-            after = parts[index + 1][0][:1] if index + 1 < len(parts) else ""
-            if not before or not after or _WIDE.match(before) or _WIDE.match(after):
-                continue
-        out.append(text)
-    return "".join(out).replace("\n", "").strip()
+# Between two Latin letters or digits, a gap this much wider than the line's usual gap
+# between characters is a word space the producer did not write as a character.
+_WORD_GAP = 0.15  # em
+# A gap this much wider than usual is no longer text flow: table cells, a name and a
+# date set apart on one line.  It is written as a tab (as a table row copied as text).
+_COLUMN_GAP = 0.8  # em, next to a Chinese character
+_LATIN_COLUMN_GAP = 2.0  # em, between Latin characters (justified Latin text has wide spaces)
+_USUAL_GAP_CAP = 0.5  # em: a line spread wider than this (one-character table cells) is not text
+_BLANKS = frozenset(" \t\u00a0\u3000\u2002\u2003\u2009")
 
 
-def _text_lines(layout: Any, line_type: type) -> Iterator[Any]:
+@dataclass(slots=True)
+class _Glyph:
+    text: str
+    x0: float
+    x1: float
+    bottom: float
+    top: float
+    size: float
+
+
+def _glyphs(layout: Any, char_type: type) -> Iterator[Any]:
     for item in layout:
-        if isinstance(item, line_type):
+        if isinstance(item, char_type):
             yield item
-        elif hasattr(item, "__iter__"):
-            yield from _text_lines(item, line_type)
+        elif hasattr(item, "__iter__"):  # figures (form XObjects) hold characters too
+            yield from _glyphs(item, char_type)
+
+
+def _horizontal(char: Any) -> bool:
+    a, b = char.matrix[0], char.matrix[1]
+    return a > 0 and abs(b) <= 0.02 * a
+
+
+def _page_glyphs(layout: Any) -> list[_Glyph]:
+    from pdfminer.layout import LTChar
+
+    chars = list(_glyphs(layout, LTChar))
+    level = [char for char in chars if _horizontal(char)]
+    # Rotated characters beside horizontal text are a watermark or a note in the margin.
+    if len(level) * 2 >= len(chars):
+        chars = level
+    return [
+        _Glyph(char.get_text(), char.x0, char.x1, char.y0, char.y1, char.size or char.height)
+        for char in chars
+        if char.get_text()
+    ]
+
+
+def _rows(glyphs: list[_Glyph]) -> list[list[_Glyph]]:
+    """Characters grouped by baseline: boxes that overlap vertically by at least half the
+    smaller height, against the first box of the row (so rows do not chain)."""
+    rows: list[list[_Glyph]] = []
+    core: tuple[float, float] | None = None
+    for glyph in sorted(glyphs, key=lambda g: -(g.top + g.bottom)):
+        if core is not None:
+            overlap = min(core[1], glyph.top) - max(core[0], glyph.bottom)
+            if overlap > 0.5 * min(core[1] - core[0], glyph.top - glyph.bottom):
+                rows[-1].append(glyph)
+                continue
+        rows.append([glyph])
+        core = (glyph.bottom, glyph.top)
+    return rows
+
+
+def _row_text(row: list[_Glyph]) -> tuple[str, list[_Glyph]]:
+    """A row's text in x order, with spaces only where the PDF has them (or Latin words are
+    set apart), and its visible characters."""
+    row.sort(key=lambda g: g.x0)  # stable: characters at one x stay in drawing order
+    ink: list[_Glyph] = []
+    for glyph in row:
+        if glyph.text in _BLANKS:
+            ink.append(glyph)
+            continue
+        last = next((g for g in reversed(ink[-2:]) if g.text not in _BLANKS), None)
+        if last is not None and last.text == glyph.text and abs(glyph.x0 - last.x0) < 0.2 * glyph.size:
+            continue  # drawn twice at one place (bold made by overprinting)
+        ink.append(glyph)
+    visible = [g for g in ink if g.text not in _BLANKS]
+    if not visible:
+        return "", []
+    em = statistics.median(g.size for g in visible) or 1.0
+    gaps = [b.x0 - a.x1 for a, b in pairwise(visible)]
+    usual = min(max(statistics.median(gaps), 0.0), _USUAL_GAP_CAP * em) if gaps else 0.0
+    out: list[str] = []
+    prev: _Glyph | None = None
+    for glyph in ink:
+        if glyph.text in _BLANKS:
+            out.append(glyph.text)
+            prev = None
+            continue
+        if prev is not None:
+            extra = (glyph.x0 - prev.x1 - usual) / em
+            latin = not _WIDE.match(prev.text[-1]) and not _WIDE.match(glyph.text[0])
+            if extra >= (_LATIN_COLUMN_GAP if latin else _COLUMN_GAP):
+                gap = "\t"
+            elif latin and extra >= _WORD_GAP:
+                gap = " "
+            else:
+                gap = ""
+            # The gap after a list number ("一、", "（一）", "1." set by Word, then a tab) is
+            # layout, as the .docx reader has it.
+            if gap and not (len(out) <= 8 and _LIST_MARKER.fullmatch("".join(out).strip())):
+                out.append(gap)
+        out.append(glyph.text)
+        prev = glyph
+    return "".join(out).replace("\n", "").strip(), visible
 
 
 def _page_lines(layout: Any, page: int) -> list[PhysicalLine]:
-    from pdfminer.layout import LTAnno, LTChar, LTTextLineHorizontal
-
-    pieces = []
-    for line in _text_lines(layout, LTTextLineHorizontal):
-        text = _line_text(line, LTAnno)
+    lines = []
+    for row in _rows(_page_glyphs(layout)):
+        text, visible = _row_text(row)
         if not text:
             continue
-        sizes = [ch.size for ch in line if isinstance(ch, LTChar)]
-        size = statistics.median(sizes) if sizes else line.height
-        pieces.append(PhysicalLine(page, 0, text, line.x0, line.x1, line.y1, line.y0, size))
-    # Top to bottom; pieces on the same baseline (a name and a date on one line) are one line.
-    pieces.sort(key=lambda p: (-p.top, p.x0))
-    merged: list[PhysicalLine] = []
-    for piece in pieces:
-        last = merged[-1] if merged else None
-        if last is not None:
-            overlap = min(last.top, piece.top) - max(last.bottom, piece.bottom)
-            if overlap > 0.5 * min(last.top - last.bottom, piece.top - piece.bottom):
-                first, second = (last, piece) if last.x0 <= piece.x0 else (piece, last)
-                last.text = f"{first.text} {second.text}"
-                last.x0, last.x1 = min(last.x0, piece.x0), max(last.x1, piece.x1)
-                last.top, last.bottom = max(last.top, piece.top), min(last.bottom, piece.bottom)
-                continue
-        merged.append(piece)
-    for number, line in enumerate(merged, start=1):
-        line.number = number
-    return merged
+        lines.append(
+            PhysicalLine(
+                page,
+                len(lines) + 1,
+                text,
+                min(g.x0 for g in visible),
+                max(g.x1 for g in visible),
+                max(g.top for g in visible),
+                min(g.bottom for g in visible),
+                statistics.median(g.size for g in visible),
+            )
+        )
+    return lines
 
 
 @contextmanager
@@ -247,7 +332,6 @@ def _quiet() -> Iterator[None]:
 def _layouts(data: bytes, path: str) -> Iterator[Any]:
     """pdfminer's page layouts, with a limit on characters (each costs pdfminer about 1 KB)."""
     from pdfminer.converter import PDFPageAggregator
-    from pdfminer.layout import LAParams
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
     from pdfminer.pdfpage import PDFPage
 
@@ -260,11 +344,10 @@ def _layouts(data: bytes, path: str) -> Iterator[Any]:
                 raise InputError(path, f"PDF 文字过多（超过 {MAX_CHARACTERS} 个字符），不像是一份报告", "too-large")
             return super().render_char(*args, **kwargs)
 
-    # boxes_flow=None: no hierarchical grouping of text boxes (quadratic in their number);
-    # lines are put in reading order by position below.
-    laparams = LAParams(all_texts=True, boxes_flow=None)
+    # No layout analysis (laparams=None): the page's characters as drawn, which
+    # _page_lines puts into lines by their boxes.
     resources = PDFResourceManager(caching=True)
-    device = CountingAggregator(resources, laparams=laparams)
+    device = CountingAggregator(resources, laparams=None)
     interpreter = PDFPageInterpreter(resources, device)
     for page in PDFPage.get_pages(io.BytesIO(data), maxpages=MAX_PAGES + 1, caching=True):
         interpreter.process_page(page)
@@ -330,6 +413,23 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
+def _right_edge(ends: list[float], size: float) -> float | None:
+    """Where most long lines end, of those ending within three characters of the rightmost:
+    the column's edge.  A line whose last "，" or "。" hangs in the margin (LibreOffice and
+    Word do that rather than start a line with it) ends a character further right; taking
+    the rightmost end would make the full lines short of it look unfinished."""
+    ends = sorted(ends)
+    if not ends:
+        return None
+    near = ends[bisect.bisect_left(ends, ends[-1] - 3 * size) :]
+    best, best_count = near[-1], 0
+    for index, start in enumerate(near):
+        stop = bisect.bisect_right(near, start + size / 2, lo=index)
+        if stop - index >= best_count:  # ties: the one further right
+            best, best_count = near[stop - 1], stop - index
+    return best
+
+
 def _ends_sentence(text: str) -> bool:
     stripped = text.rstrip()
     while stripped and stripped[-1] in _CLOSERS:
@@ -347,7 +447,9 @@ class _Layout:
         # The column's right edge: the longest lines, ignoring a few that stick out far
         # beyond the rest (a wide table row, a long web address).
         usual = _percentile([line.x1 for line in long_lines], 0.9) + 2 * self.size
-        self.right = max(line.x1 for line in body if line.x1 <= usual)
+        self.right = _right_edge([line.x1 for line in long_lines if line.x1 <= usual], self.size) or max(
+            line.x1 for line in body if line.x1 <= usual
+        )
         indents = [line.x0 - self.left for line in body]
         # First-line indentation (左空二字) marks paragraph starts in this document.
         self.indented_paragraphs = any(1.5 * self.size <= d <= 2.6 * self.size for d in indents)

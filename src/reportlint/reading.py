@@ -20,6 +20,7 @@ import os
 import stat
 import sys
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
@@ -29,8 +30,10 @@ __all__ = [
     "DEFAULT_EXTENSIONS",
     "DEFAULT_MAX_BYTES",
     "STDIN_PATH",
+    "Decoded",
     "InputError",
     "decode_bytes",
+    "decode_report",
     "encode_text",
     "iter_report_files",
     "read_bytes",
@@ -112,6 +115,11 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 
 
+# After the name of a dependency that cannot be imported (all are ordinary dependencies
+# now, imported only when used: a missing one means a broken install).
+MISSING_DEPENDENCY = "（reportlint 的依赖），安装不完整：请在同一 Python 环境中重新安装 reportlint"
+
+
 class InputError(Exception):
     """A report could not be read or decoded.
 
@@ -163,13 +171,79 @@ def _checked(text: str, encoding: str, bom: bool, path: str) -> tuple[str, str, 
     return text, encoding, bom
 
 
-def decode_bytes(data: bytes, *, path: str = "<bytes>") -> tuple[str, str, bool]:
-    """Decode a report's bytes; return ``(text, encoding, had_bom)``.
+# A file that is valid text in one encoding but for a few damaged spots (a character cut
+# in two by a copy, a byte flipped in transfer) is read, each spot replaced by U+FFFD and
+# reported (RL004); beyond this much damage the guess of the encoding itself is in doubt,
+# and mis-decoded text must never be linted as if it were the report.
+MAX_DAMAGED_SPOTS = 8
+MAX_DAMAGED_SHARE = 0.001  # of the file's bytes
 
-    Tries, in order: a byte order mark, strict UTF-8, binary detection, strict
-    GB18030 (a superset of the GBK that Chinese Windows writes), and finally
-    charset_normalizer's best guess.  The returned text never starts with a
-    BOM; its newlines are left as they are.  ``path`` is only used in errors.
+
+@dataclass(frozen=True)
+class Decoded:
+    """A text file's decoded text, encoding, BOM, and the spots that did not decode:
+    (offset in ``text``, the raw bytes) each, where ``text`` holds U+FFFD."""
+
+    text: str
+    encoding: str
+    bom: bool
+    damage: tuple[tuple[int, bytes], ...] = ()
+
+
+def _decode_damaged(data: bytes, encoding: str) -> tuple[str, list[tuple[int, bytes]]] | None:
+    """``data`` decoded with each undecodable spot as U+FFFD, if the damage is small."""
+    view = memoryview(data)  # slices without copying the rest of the file each time
+    budget = MAX_DAMAGED_SHARE * len(data)
+    parts: list[str] = []
+    damage: list[tuple[int, bytes]] = []
+    length, position, damaged = 0, 0, 0
+    while True:
+        try:
+            tail = codecs.decode(view[position:], encoding)
+        except UnicodeDecodeError as exc:
+            good = codecs.decode(view[position : position + exc.start], encoding)
+            raw = data[position + exc.start : position + exc.end]
+            position += exc.end
+            damaged += len(raw)
+            if damaged > budget:
+                return None
+            if damage and not good:  # one damaged character is one spot (FF 95 88), not three
+                damage[-1] = (damage[-1][0], damage[-1][1] + raw)
+                continue
+            if len(damage) == MAX_DAMAGED_SPOTS:
+                return None
+            parts += [good, "\ufffd"]
+            damage.append((length + len(good), raw))
+            length += len(good) + 1
+            continue
+        parts.append(tail)
+        break
+    text = "".join(parts)
+    # The encoding must have proved itself on the rest: plenty of non-ASCII text decoded
+    # well (a GBK file with three Chinese characters is not UTF-8 with three bad spots).
+    if sum(1 for ch in text if ord(ch) > 0x7F) < 20 * len(damage):
+        return None
+    return text, damage
+
+
+def _damaged(data: bytes, encoding: str, path: str) -> Decoded | None:
+    found = _decode_damaged(data, encoding)
+    if found is None:
+        return None
+    text, damage = found
+    checked, encoding, bom = _checked(text, encoding, False, path)
+    shift = len(text) - len(checked)  # leading BOMs stripped
+    return Decoded(checked, encoding, bom, tuple((offset - shift, raw) for offset, raw in damage))
+
+
+def decode_report(data: bytes, *, path: str = "<bytes>") -> Decoded:
+    """Decode a report's bytes.
+
+    Tries, in order: a byte order mark, strict UTF-8, binary detection, UTF-8 with a few
+    damaged spots, strict GB18030 (a superset of the GBK that Chinese Windows writes),
+    GB18030 with a few damaged spots, and finally charset_normalizer's best guess.  The
+    text never starts with a BOM; its newlines are left as they are.  ``path`` is only
+    used in errors.
     """
     if not data:
         raise InputError(path, PROBLEM_EMPTY, "empty")
@@ -185,7 +259,7 @@ def decode_bytes(data: bytes, *, path: str = "<bytes>") -> tuple[str, str, bool]
                     continue
                 problem = f"{PROBLEM_UNDECODABLE}（有 {encoding.upper()} 字节序标记，但内容不符）"
                 raise InputError(path, problem, "encoding") from None
-            return _checked(text, encoding, True, path)
+            return Decoded(*_checked(text, encoding, True, path))
 
     try:
         text = data.decode("utf-8")
@@ -193,10 +267,16 @@ def decode_bytes(data: bytes, *, path: str = "<bytes>") -> tuple[str, str, bool]
         pass
     else:
         # NUL and other controls are valid UTF-8, so binary is checked after.
-        return _checked(text, "utf-8", False, path)
+        return Decoded(*_checked(text, "utf-8", False, path))
 
     if _looks_binary_bytes(data):
         raise InputError(path, PROBLEM_BINARY, "binary")
+
+    # A UTF-8 file with a few bad bytes: before GB18030, which would take UTF-8's bytes
+    # for pairs of Chinese characters (mojibake) more often than it fails on them.
+    damaged = _damaged(data, "utf-8", path)
+    if damaged is not None:
+        return damaged
 
     try:
         text = data.decode("gb18030")
@@ -205,7 +285,11 @@ def decode_bytes(data: bytes, *, path: str = "<bytes>") -> tuple[str, str, bool]
     else:
         # GB18030 has a BOM of its own (84 31 95 33, i.e. U+FEFF); keep it
         # for the round trip through encode_text.
-        return _checked(text, "gb18030", text.startswith("\ufeff"), path)
+        return Decoded(*_checked(text, "gb18030", text.startswith("\ufeff"), path))
+
+    damaged = _damaged(data, "gb18030", path)
+    if damaged is not None:
+        return damaged
 
     # Imported late: it is slow to import and rarely needed.
     from charset_normalizer import from_bytes
@@ -218,8 +302,17 @@ def decode_bytes(data: bytes, *, path: str = "<bytes>") -> tuple[str, str, bool]
         except (LookupError, UnicodeDecodeError):
             pass
         else:
-            return _checked(text, encoding, False, path)
+            return Decoded(*_checked(text, encoding, False, path))
     raise InputError(path, PROBLEM_UNDECODABLE, "encoding")
+
+
+def decode_bytes(data: bytes, *, path: str = "<bytes>") -> tuple[str, str, bool]:
+    """Decode a report's bytes exactly; return ``(text, encoding, had_bom)``.  A file with
+    damaged spots is an InputError here (rewriting it would lose the bytes)."""
+    decoded = decode_report(data, path=path)
+    if decoded.damage:
+        raise InputError(path, f"{PROBLEM_UNDECODABLE}（有 {len(decoded.damage)} 处字节无法解码）", "encoding")
+    return decoded.text, decoded.encoding, decoded.bom
 
 
 def encode_text(text: str, encoding: str, bom: bool, newline: str) -> bytes:
@@ -278,8 +371,14 @@ def _error_from_oserror(path: str, exc: OSError) -> InputError:
 
 
 def _document(data: bytes, path: str) -> Document:
-    text, encoding, bom = decode_bytes(data, path=path)
-    return Document.from_text(text, path=path, encoding=encoding, bom=bom)
+    decoded = decode_report(data, path=path)
+    doc = Document.from_text(decoded.text, path=path, encoding=decoded.encoding, bom=decoded.bom)
+    if decoded.damage:
+        # Offsets in the normalised text: each CRLF before a spot became one character.
+        doc.undecodable = tuple(
+            (offset - decoded.text.count("\r\n", 0, offset), raw) for offset, raw in decoded.damage
+        )
+    return doc
 
 
 def _suffix(path: str) -> str:

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from reportlint.internal import INTERNAL_CODES
+from reportlint.rule_examples import example_message
 from reportlint.rules import Pack, Rule, load_pack
 
 START, END = "<!-- rules:start -->", "<!-- rules:end -->"
@@ -25,15 +26,15 @@ def _cell(text: str) -> str:
 
 def rules_table(pack: Pack) -> str:
     lines = [
-        "| code | name | category | severity | default | fix | message | basis |",
+        "| code | title | category | severity | default | fix | message (on its first bad example) | basis |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for rule in sorted(pack.rules, key=lambda r: r.code):
         fixable = any(e.fixed for e in rule.bad)
         fix = ("safe" if rule.fix_safe else "unsafe") if fixable else ""
         lines.append(
-            f"| {rule.code} | {rule.name} | {rule.category} | {rule.severity.label} | "
-            f"{'on' if rule.enabled else 'off'} | {fix} | {_cell(rule.message)} | {_cell(rule.basis)} |"
+            f"| {rule.code} | {_cell(rule.title or rule.name)} | {rule.category} | {rule.severity.label} | "
+            f"{'on' if rule.enabled else 'off'} | {fix} | {_cell(example_message(rule))} | {_cell(rule.basis)} |"
         )
     return "\n".join(lines)
 
@@ -49,13 +50,15 @@ def render_readme(pack: Pack, current: str) -> str:
 
 
 def explain_text(rule: Rule) -> str:
+    """One rule's explanation; its message as the first bad example renders it, since the
+    template's ``{placeholders}`` mean nothing to a reader."""
     lines = [
         f"{rule.code} {rule.name}",
         f"类别：{rule.category}　级别：{rule.severity.label}（{rule.severity.chinese}）"
         + ("" if rule.enabled else "　默认关闭，需 --select 启用"),
         "",
         "## 检查什么",
-        rule.message,
+        example_message(rule),
         "",
         "## 依据",
         rule.basis,

@@ -16,7 +16,11 @@ unpickled, or (POSIX) belongs to another user, is ignored and rebuilt.  Regular
 expressions pickle as their source (:class:`reportlint.rules.LazyPattern`) and are
 compiled when first used.
 
-The same directory holds lark's parser caches (:func:`lark_cache_file`).
+The same directory holds lark's parser caches (:func:`lark_cache_file`), the outline
+grammar compiled to a regular expression (``outline-grammar-*.json``) and the record of
+compiled regular expressions (``regex-*.pickle``, :mod:`reportlint.rxcache`); each kind
+keeps its newest few files (``FAMILIES``).  ``--no-cache`` on the command line sets
+``REPORTLINT_NO_CACHE``.
 """
 
 from __future__ import annotations
@@ -39,6 +43,10 @@ from reportlint.rules import Pack, load_packs
 
 CACHE_FORMAT = 1
 KEEP = 8  # rule-set caches kept per cache directory (older ones are removed)
+# Every kind of file kept in the cache directory, and how many of each are kept: a new
+# reportlint, rule edit, grammar or regex version writes a new file, and the oldest go.
+# (lark's own caches, lark-*.cache, have one file per grammar and are overwritten.)
+FAMILIES = {"rules-*.pickle": KEEP, "outline-grammar-*.json": KEEP, "regex-*.pickle": 2}
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -134,16 +142,29 @@ def _read(path: Path) -> list[Pack] | None:
 def _write(folder: Path, path: Path, packs: list[Pack]) -> None:
     try:
         write_atomically(path, pickle.dumps(packs, protocol=pickle.HIGHEST_PROTOCOL))
-        _prune(folder)
+        prune(folder)
     except Exception:  # a cache that cannot be written is only a slower next start
         pass
 
 
-def _prune(folder: Path) -> None:
-    caches = sorted(folder.glob("rules-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in caches[KEEP:]:
-        with contextlib.suppress(OSError):
-            old.unlink()
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:  # removed meanwhile by another process
+        return 0.0
+
+
+def prune(folder: Path | None = None) -> None:
+    """Keep the newest files of each family in ``FAMILIES`` (default folder: the cache's)."""
+    folder = folder or cache_dir()
+    if folder is None:
+        return
+    for pattern, keep in FAMILIES.items():
+        files = sorted(folder.glob(pattern), key=_mtime, reverse=True)
+        for old in files[keep:]:
+            with contextlib.suppress(OSError):
+                old.unlink()
+
 
 
 def load_packs_cached(directories: Sequence[Path]) -> list[Pack]:
@@ -199,3 +220,4 @@ def write_cached(name: str, text: str) -> None:
         return
     with contextlib.suppress(OSError):
         write_atomically(folder / name, text.encode("utf-8"))
+        prune(folder)

@@ -21,22 +21,36 @@ import regex
 from reportlint.diagnostics import Severity
 from reportlint.rxcache import LazyPattern
 
-CATEGORIES = frozenset(
-    {
-        "structure",
-        "required-content",
-        "formulation",
-        "citation",
-        "punctuation",
-        "numbering",
-        "dates",
-        "evidence",
-    }
+CATEGORY_NAMES = (  # in the order the docs list them
+    "structure",
+    "required-content",
+    "formulation",
+    "citation",
+    "punctuation",
+    "numbering",
+    "dates",
+    "evidence",
 )
+CATEGORIES = frozenset(CATEGORY_NAMES)
+# Their Chinese names, as `reportlint rules` and the dashboard show them (with the
+# categories of reportlint's own findings); an unknown category shows as itself.
+CATEGORY_TITLES = {
+    "structure": "结构",
+    "required-content": "必备内容",
+    "formulation": "规范表述",
+    "citation": "法规引用",
+    "punctuation": "标点",
+    "numbering": "序号",
+    "dates": "日期",
+    "evidence": "实证",
+    "duplicate": "跨报告雷同",
+    "internal": "内部",
+}
 SEVERITIES = ("error", "warning", "info", "hint")
 RULE_FIELDS = {
     "code": str,
     "name": str,
+    "title": str,
     "category": str,
     "severity": str,
     "message": str,
@@ -68,16 +82,64 @@ PART_FIELDS: dict[str, type | tuple[type, ...]] = {
     "required": bool,
 }
 SCOPE_FIELDS: dict[str, type | tuple[type, ...]] = {"part": (str, list), "section": list, "level": int, "within": str}
+EXAMPLE_FIELDS = ("text", "fixed", "note", "severity")
 
 
 class RuleError(Exception):
-    """A mistake in a rule file, located at ``path:line``."""
+    """A mistake in a rule file, located at ``path:line``; ``message`` is one line of
+    Chinese for the rule's author (field and key names as written in the file)."""
 
     def __init__(self, path: Path | str, line: int, message: str) -> None:
         super().__init__(f"{path}:{line}: {message}")
         self.path = str(path)
         self.line = line
         self.problem = message
+
+
+TYPE_NAMES: dict[type, str] = {str: "字符串", bool: "布尔值（true 或 false）", int: "整数", list: "列表", dict: "表"}
+
+
+def type_name(expected: type | tuple[type, ...]) -> str:
+    """The TOML type(s) a field takes, in Chinese (``(str, list)`` → 字符串或列表)."""
+    types = expected if isinstance(expected, tuple) else (expected,)
+    return "或".join(TYPE_NAMES.get(t, t.__name__) for t in types)
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """The tail of an "unknown name" message: the closest known name, or the known ones."""
+    import difflib  # late: only a broken rule file needs it
+
+    names = list(known)
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    if close:
+        return f"，是否指“{close[0]}”？"
+    return f"（可用：{'、'.join(names)}）" if names else ""
+
+
+def one_of(allowed: Iterable[object]) -> str:
+    """``应为 a、b、c 之一`` (one allowed value: ``应为 a``)."""
+    values = [str(value) for value in allowed]
+    return f"应为 {values[0]}" if len(values) == 1 else f"应为 {'、'.join(values)} 之一"
+
+
+def invalid_value(label: str, value: object, allowed: Iterable[object]) -> str:
+    """``字段“severity”的值“warn”无效，应为 error、warning、info、hint 之一``."""
+    return f"{label}的值“{value}”无效，{one_of(allowed)}"
+
+
+def os_reason(exc: OSError | ValueError) -> str:
+    """Why a file could not be read, in Chinese where the cause is a common one."""
+    if isinstance(exc, UnicodeDecodeError):
+        return "不是 UTF-8 编码的文本"
+    if isinstance(exc, FileNotFoundError):
+        return "文件不存在"
+    if isinstance(exc, IsADirectoryError):
+        return "这是一个目录，不是文件"
+    if isinstance(exc, PermissionError):
+        return "权限不足"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc)
 
 
 @dataclass(frozen=True)
@@ -122,6 +184,7 @@ class Rule:
     scope: Scope
     path: Path
     pack: Pack
+    title: str = ""  # a short Chinese name (`reportlint rules`); "" when the rule file gives none
     why: str = ""
     fix_title: str = ""
     fix_safe: bool = True
@@ -248,30 +311,61 @@ def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
     try:
         source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise RuleError(path, 1, f"cannot read rule file: {exc}") from None
+        raise RuleError(path, 1, f"无法读取规则文件：{os_reason(exc)}") from None
     try:
         return tomllib.loads(source), source
     except tomllib.TOMLDecodeError as exc:
-        raise RuleError(path, _toml_error_line(exc), f"invalid TOML: {exc}") from None
+        raise RuleError(path, _toml_error_line(exc), f"TOML 格式错误：{exc}") from None
+
+
+def _example_line(source: str, table: str, index: int, key: str | None = None) -> int:
+    """Line of the ``index``-th ``[[table]]`` example (of its ``key`` when given and found);
+    for examples written inline (``bad = [...]``), the line of ``table``."""
+    lines = source.splitlines()
+    header = regex.compile(r"^\s*\[\[\s*" + regex.escape(table) + r"\s*\]\]")
+    starts = [i for i, line in enumerate(lines) if header.match(line)]
+    if index >= len(starts):
+        return find_key_line(source, table)
+    start = starts[index]
+    if key is not None:
+        key_re = regex.compile(rf"""^\s*(?:{regex.escape(key)}|"{regex.escape(key)}")\s*=""")
+        for i in range(start + 1, len(lines)):
+            if lines[i].lstrip().startswith("["):
+                break
+            if key_re.match(lines[i]):
+                return i + 1
+    return start + 1
 
 
 def _parse_examples(raw: Any, path: Path, source: str, key: str) -> tuple[Example, ...]:
     if raw is None:
         return ()
     examples = []
-    for item in raw:
+    for index, item in enumerate(raw):
         if isinstance(item, str):
             examples.append(Example(item))
         elif isinstance(item, dict) and isinstance(item.get("text"), str):
-            unknown = set(item) - {"text", "fixed", "note", "severity"}
+            unknown = sorted(set(item) - set(EXAMPLE_FIELDS))
             if unknown:
-                raise RuleError(path, find_key_line(source, key), f"unknown example field(s): {sorted(unknown)}")
+                raise RuleError(
+                    path,
+                    _example_line(source, key, index, unknown[0]),
+                    f"[[{key}]] 中有未知的字段“{unknown[0]}”{did_you_mean(unknown[0], EXAMPLE_FIELDS)}",
+                )
             severity = item.get("severity")
             if severity is not None and severity not in SEVERITIES:
-                raise RuleError(path, find_key_line(source, key), f"unknown example severity '{severity}'")
+                raise RuleError(
+                    path,
+                    _example_line(source, key, index, "severity"),
+                    invalid_value(f"[[{key}]] 中字段“severity”", severity, SEVERITIES),
+                )
             examples.append(Example(item["text"], item.get("fixed"), item.get("note", ""), severity))
         else:
-            raise RuleError(path, find_key_line(source, key), f"'{key}' entries need a 'text' string")
+            raise RuleError(
+                path,
+                _example_line(source, key, index),
+                f"[[{key}]] 的每一项都需要字符串字段“text”（或整项写成一个字符串）",
+            )
     return tuple(examples)
 
 
@@ -283,35 +377,46 @@ def _parse_scope(raw: Any, path: Path, source: str, pack: Pack) -> Scope:
         return Scope()
     if isinstance(raw, str):
         if raw not in SCOPE_NAMES:
-            raise RuleError(path, line(), f"unknown scope '{raw}' (one of {sorted(SCOPE_NAMES)})")
+            raise RuleError(
+                path,
+                line(),
+                invalid_value("字段“scope”", raw, sorted(SCOPE_NAMES)) + "，或为表 { part = … } / { section = […] }",
+            )
         return Scope(raw)
-    unknown = set(raw) - set(SCOPE_FIELDS)
+    unknown = sorted(set(raw) - set(SCOPE_FIELDS))
     if unknown:
-        raise RuleError(path, line(), f"unknown scope field(s): {sorted(unknown)}")
+        raise RuleError(path, line(), f"字段“scope”中有未知的键“{unknown[0]}”{did_you_mean(unknown[0], SCOPE_FIELDS)}")
     for key, expected in SCOPE_FIELDS.items():
         if key in raw and not isinstance(raw[key], expected):
-            raise RuleError(path, line(), f"scope field '{key}' has the wrong type")
+            raise RuleError(path, line(), f"字段“scope”中“{key}”的类型不对，应为{type_name(expected)}")
     part = raw.get("part")
     names: tuple[str, ...] = ()
     if isinstance(part, list):
         names, part = tuple(part), None
         if not names or not all(isinstance(name, str) for name in names):
-            raise RuleError(path, line(), "scope 'part' is a part's name or a list of names")
+            raise RuleError(path, line(), "字段“scope”中的“part”应为一个部分名称，或非空的部分名称列表")
     aliases = tuple(raw.get("section", ()))
     if part is None and not names and not aliases:
-        raise RuleError(path, line(), "a section scope needs 'part' or 'section'")
+        raise RuleError(path, line(), "字段“scope”写成表时需要“part”或“section”")
     for name in (part,) if part is not None else names:
         if name not in pack.parts:
-            raise RuleError(path, line(), f"unknown part '{name}' (pack.toml defines {sorted(pack.parts)})")
+            raise RuleError(path, line(), unknown_part(name, pack))
     for alias in aliases:
         _compile_or_fail(alias, path, line)
     within = raw.get("within", "all")
     if within not in ("all", "heading", "body"):
-        raise RuleError(path, line(), "scope 'within' must be 'all', 'heading' or 'body'")
+        raise RuleError(path, line(), invalid_value("字段“scope”中“within”", within, ("all", "heading", "body")))
     level = raw.get("level")
     if level is None and part is not None:
         level = pack.parts[part].level
     return Scope("section", part, aliases, level, within, parts=names)
+
+
+def unknown_part(name: str, pack: Pack) -> str:
+    """The message for a part name that ``pack.toml`` does not define."""
+    if not pack.parts:
+        return f"未知的部分“{name}”（pack.toml 中没有用 [parts.<名称>] 定义任何部分）"
+    return f"未知的部分“{name}”{did_you_mean(name, sorted(pack.parts))}"
 
 
 def _compile_or_fail(pattern: str, path: Path, line: int | Callable[[], int]) -> regex.Pattern[str]:
@@ -319,7 +424,7 @@ def _compile_or_fail(pattern: str, path: Path, line: int | Callable[[], int]) ->
         return regex.compile(pattern)
     except regex.error as exc:
         where = line if isinstance(line, int) else line()
-        raise RuleError(path, where, f"bad regular expression {pattern!r}: {exc}") from None
+        raise RuleError(path, where, f"正则表达式有误（{pattern!r}）：{exc}") from None
 
 
 def compile_pattern(rule: Rule, key: str, pattern: str) -> LazyPattern:
@@ -339,18 +444,25 @@ def _load_pack_settings(directory: Path, pack: Pack) -> None:
     for name, raw in data.get("parts", {}).items():
         line = find_key_line(source, f"parts.{name}.aliases")
         if not isinstance(raw, dict) or not raw.get("aliases"):
-            raise RuleError(settings_path, line, f"part '{name}' needs 'aliases'")
-        unknown = set(raw) - PART_FIELDS.keys()
+            raise RuleError(settings_path, line, f"[parts.{name}] 需要非空的“aliases”（标题的正则表达式列表）")
+        unknown = sorted(set(raw) - PART_FIELDS.keys())
         if unknown:
-            raise RuleError(settings_path, line, f"unknown field(s) of part '{name}': {sorted(unknown)}")
+            raise RuleError(
+                settings_path,
+                find_key_line(source, f"parts.{name}.{unknown[0]}"),
+                f"[parts.{name}] 中有未知的字段“{unknown[0]}”{did_you_mean(unknown[0], PART_FIELDS)}",
+            )
         for key, expected in PART_FIELDS.items():
             if key in raw and not isinstance(raw[key], expected):
                 where = find_key_line(source, f"parts.{name}.{key}")
-                raise RuleError(settings_path, where, f"part '{name}': '{key}' has the wrong type")
-        for alias in (*raw["aliases"], *raw.get("strong", ())):
-            if not isinstance(alias, str):
-                raise RuleError(settings_path, line, f"part '{name}': patterns must be strings")
-            _compile_or_fail(alias, settings_path, line)
+                problem = f"[parts.{name}] 中字段“{key}”的类型不对，应为{type_name(expected)}"
+                raise RuleError(settings_path, where, problem)
+        for key in ("aliases", "strong"):
+            for alias in raw.get(key, ()):
+                where = find_key_line(source, f"parts.{name}.{key}")
+                if not isinstance(alias, str):
+                    raise RuleError(settings_path, where, f"[parts.{name}] 中“{key}”的每一项都应为字符串（正则表达式）")
+                _compile_or_fail(alias, settings_path, where)
         level = raw.get("level", 1)
         pack.parts[name] = Part(
             name,
@@ -367,39 +479,51 @@ def parse_rule(data: dict[str, Any], source: str, path: Path, pack: Pack) -> Rul
     """Validate one rule table and build a :class:`Rule` (its check not yet compiled)."""
     for key in data:
         if key not in RULE_FIELDS:
-            raise RuleError(path, find_key_line(source, key), f"unknown field '{key}'")
+            raise RuleError(path, find_key_line(source, key), f"未知的字段“{key}”{did_you_mean(key, RULE_FIELDS)}")
     for key in REQUIRED_FIELDS:
         if key not in data:
-            raise RuleError(path, 1, f"missing required field '{key}'")
+            raise RuleError(path, 1, f"缺少必填字段“{key}”")
     for key, value in data.items():
         expected = RULE_FIELDS[key]
         if not isinstance(value, expected):
-            raise RuleError(path, find_key_line(source, key), f"field '{key}' has the wrong type")
+            raise RuleError(path, find_key_line(source, key), f"字段“{key}”的类型不对，应为{type_name(expected)}")
     code = data["code"]
     if not CODE_PATTERN.match(code):
-        raise RuleError(path, find_key_line(source, "code"), f"bad rule code '{code}' (e.g. FZ101)")
+        raise RuleError(
+            path, find_key_line(source, "code"), f"规则代码“{code}”格式不对，应为 1–4 个大写字母加 3 位数字（如 FZ101）"
+        )
     if not NAME_PATTERN.match(data["name"]):
-        raise RuleError(path, find_key_line(source, "name"), "rule name must be kebab-case ASCII")
-    if data["category"] not in CATEGORIES and data["category"] not in pack.settings.get("categories", ()):
-        raise RuleError(path, find_key_line(source, "category"), f"unknown category '{data['category']}'")
-    if data["severity"] not in SEVERITIES:
         raise RuleError(
             path,
-            find_key_line(source, "severity"),
-            f"unknown severity '{data['severity']}' (one of {', '.join(SEVERITIES)})",
+            find_key_line(source, "name"),
+            f"规则名称“{data['name']}”格式不对，应为小写英文字母、数字和连字符（如 title-missing-year）",
         )
+    categories = (*CATEGORY_NAMES, *pack.settings.get("categories", ()))
+    if data["category"] not in categories:
+        problem = invalid_value("字段“category”", data["category"], categories)
+        raise RuleError(path, find_key_line(source, "category"), problem)
+    if data["severity"] not in SEVERITIES:
+        problem = invalid_value("字段“severity”", data["severity"], SEVERITIES)
+        raise RuleError(path, find_key_line(source, "severity"), problem)
     for key in ("message", "basis"):
         if not data[key].strip():
-            raise RuleError(path, find_key_line(source, key), f"'{key}' must not be empty")
+            raise RuleError(path, find_key_line(source, key), f"字段“{key}”不能为空")
     if data.get("if_unfinished", "info") not in ("info", "skip"):
-        raise RuleError(path, find_key_line(source, "if_unfinished"), "'if_unfinished' must be 'info' or 'skip'")
+        raise RuleError(
+            path,
+            find_key_line(source, "if_unfinished"),
+            invalid_value("字段“if_unfinished”", data["if_unfinished"], ("info", "skip")),
+        )
     check = dict(data["check"])
     kind = check.pop("kind", None)
+    if kind is None:
+        raise RuleError(path, find_key_line(source, "check.kind"), "[check] 中缺少检查类型“kind”")
     if not isinstance(kind, str):
-        raise RuleError(path, find_key_line(source, "check"), "[check] needs a 'kind'")
+        raise RuleError(path, find_key_line(source, "check.kind"), "[check] 中的“kind”应为字符串（检查类型名称）")
     return Rule(
         code=code,
         name=data["name"],
+        title=data.get("title", "").strip(),
         category=data["category"],
         severity=Severity.parse(data["severity"]),
         message=data["message"].strip(),
@@ -430,7 +554,7 @@ def load_pack(directory: Path | str) -> Pack:
 
     directory = Path(directory)
     if not directory.is_dir():
-        raise RuleError(directory, 1, "rule directory not found")
+        raise RuleError(directory, 1, "规则目录不存在")
     pack = Pack(name=directory.name, directory=directory)
     _load_pack_settings(directory, pack)
     seen: dict[str, Path] = {}
@@ -444,7 +568,7 @@ def load_pack(directory: Path | str) -> Pack:
             raise RuleError(
                 path,
                 find_key_line(source, "code"),
-                f"duplicate rule code {rule.code} (also in {seen[rule.code]})",
+                f"规则代码 {rule.code} 重复（已用于 {seen[rule.code]}）",
             )
         seen[rule.code] = path
         rule.check = compile_check(rule)
@@ -478,7 +602,7 @@ def load_packs(directories: Iterable[Path]) -> list[Pack]:
                     raise RuleError(
                         rule.path,
                         rule.key_line("code"),
-                        f"duplicate rule code {rule.code} (also in {codes[rule.code]})",
+                        f"规则代码 {rule.code} 重复（已用于 {codes[rule.code]}）",
                     )
                 codes[rule.code] = rule.path
             packs.append(pack)

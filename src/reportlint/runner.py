@@ -123,6 +123,13 @@ def lint_file(path: str, options: RunOptions) -> FileOutcome:
     wants_fix = options.fix or options.diff
     if wants_fix and not _fixable(path) and any(d.fix for d in diagnostics):
         outcome.note = f"{path}: 只能自动修正 .txt 和 .md 文件；Word、PDF 文件中的问题请按提示在原文件中修改"
+    if wants_fix and _fixable(path) and doc.undecodable:
+        # Writing the text back would put U+FFFD where the damaged bytes were: refuse.
+        outcome.problem = (
+            f"有 {len(doc.undecodable)} 处字节无法解码（RL004），为免丢失原始字节，不自动修正；请先对照原稿改正这几处"
+        )
+        outcome.error = f"{path}: {outcome.problem}"
+        return _with_result(outcome, doc, diagnostics)
     if wants_fix and _fixable(path):
         fixed = fix_until_stable(
             doc, diagnostics, lambda d: lint_document(d, rules, config), unsafe=options.unsafe_fixes

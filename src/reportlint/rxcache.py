@@ -103,6 +103,9 @@ def save() -> None:
     try:
         os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
         write_atomically(Path(path), pickle.dumps(merged, protocol=pickle.HIGHEST_PROTOCOL))
+        from reportlint.rulecache import prune
+
+        prune(Path(path).parent)  # records of older regex or Python versions
     except Exception:  # a cache that cannot be written is only a slower next start
         pass
 

@@ -12,11 +12,15 @@ fix), 2 bad arguments.  Rounds use fresh random seeds (printed) unless --seed is
 from __future__ import annotations
 
 import argparse
+import atexit
 import hashlib
 import json
+import os
 import random
 import re
+import shutil
 import sys
+import tempfile
 import time
 import traceback
 import warnings
@@ -31,6 +35,11 @@ from hypothesis.errors import HypothesisException, HypothesisWarning
 
 TESTS = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(TESTS))
+# A campaign lints thousands of odd inputs with odd rule sets: keep its caches out of the
+# user's real cache directory (as tests/conftest.py does for the test suite).
+if "REPORTLINT_CACHE_DIR" not in os.environ:
+    os.environ["REPORTLINT_CACHE_DIR"] = tempfile.mkdtemp(prefix="reportlint-fuzz-cache-")
+    atexit.register(shutil.rmtree, os.environ["REPORTLINT_CACHE_DIR"], ignore_errors=True)
 
 import test_properties as props  # noqa: E402
 

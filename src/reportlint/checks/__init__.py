@@ -14,7 +14,7 @@ from typing import Any, ClassVar, NamedTuple
 
 from reportlint.context import LintContext
 from reportlint.diagnostics import Edit
-from reportlint.rules import Rule, RuleError
+from reportlint.rules import Rule, RuleError, did_you_mean, type_name
 
 KINDS: dict[str, type[Check]] = {}
 
@@ -63,21 +63,23 @@ class Check:
         params = self.rule.params
         for key, value in params.items():
             if key not in self.params:
-                raise self.fail(key, f"unknown parameter '{key}' for kind '{self.kind}'")
+                raise self.fail(key, f"检查类型“{self.kind}”没有参数“{key}”{did_you_mean(key, self.params)}")
             if not isinstance(value, self.params[key]):
-                raise self.fail(key, f"parameter '{key}' has the wrong type")
+                raise self.fail(key, f"参数“{key}”的类型不对，应为{type_name(self.params[key])}")
         for key in self.required:
             if key not in params:
                 raise RuleError(
                     self.rule.path,
                     self.rule.key_line("check.kind"),
-                    f"kind '{self.kind}' needs parameter '{key}'",
+                    f"检查类型“{self.kind}”需要参数“{key}”",
                 )
         if self.scopes is not None and self.rule.scope.name not in self.scopes:
+            scope = self.rule.scope.name
+            given = "按部分或章节划定的范围" if scope == "section" else f"范围“{scope}”"
             raise RuleError(
                 self.rule.path,
                 self.rule.key_line("scope"),
-                f"kind '{self.kind}' does not support scope '{self.rule.scope.name}'",
+                f"检查类型“{self.kind}”不支持{given}，字段“scope”只能为 {'、'.join(sorted(self.scopes))}",
             )
 
 
@@ -88,7 +90,7 @@ def compile_check(rule: Rule) -> Check:
         raise RuleError(
             rule.path,
             rule.key_line("check.kind"),
-            f"unknown check kind '{rule.check_kind}' (known: {', '.join(sorted(KINDS))})",
+            f"未知的检查类型“{rule.check_kind}”{did_you_mean(rule.check_kind, sorted(KINDS))}",
         )
     instance = cls.__new__(cls)
     instance.rule = rule

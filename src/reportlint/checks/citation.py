@@ -46,6 +46,7 @@ import regex
 from reportlint.checks import Check, Finding
 from reportlint.context import LintContext
 from reportlint.diagnostics import Edit
+from reportlint.rules import invalid_value, os_reason
 from reportlint.rxcache import LazyPattern
 
 PRC = "中华人民共和国"
@@ -246,7 +247,7 @@ class LawTitle(Check):
     def compile(self, params: dict[str, Any]) -> None:
         self.mode = params["mode"]
         if self.mode not in ("short", "unknown", "bare", "documents"):
-            raise self.fail("mode", "'mode' must be 'short', 'unknown', 'bare' or 'documents'")
+            raise self.fail("mode", invalid_value("参数“mode”", self.mode, ("short", "unknown", "bare", "documents")))
         pack = self.rule.pack
         try:
             self.titles: frozenset[str] = frozenset().union(
@@ -256,8 +257,9 @@ class LawTitle(Check):
                 *(_read_lines(pack.data_path(p)) for p in params.get("local", []))
             )
             self.short_full = _read_short_full(pack.data_path(params["short_full"])) if "short_full" in params else {}
-        except OSError as exc:
-            raise self.fail("titles", f"cannot read title list: {exc}") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            where = f" {exc.filename}" if isinstance(exc, OSError) and exc.filename else ""
+            raise self.fail("titles", f"无法读取标题清单{where}：{os_reason(exc)}") from None
         # Only short titles of 中华人民共和国… laws and regulations count as "short":
         # the other pairs of the table differ in inner punctuation or word order.  A listed
         # 中华人民共和国… title without the prefix is its short title too (laws newer than the
@@ -270,16 +272,18 @@ class LawTitle(Check):
         try:
             self.ignore = regex.compile("|".join(f"(?:{p})" for p in ignore)) if ignore else None
         except regex.error as exc:
-            raise self.fail("ignore", f"bad regular expression in 'ignore': {exc}") from None
+            raise self.fail("ignore", f"参数“ignore”中的正则表达式有误：{exc}") from None
         self.min_run = params.get("min_run", 3)
         self.documents: tuple[CentralDocument, ...] = ()
         if "documents" in params:
             try:
                 self.documents = _read_documents(pack.data_path(params["documents"]))
-            except (OSError, KeyError, ValueError) as exc:
-                raise self.fail("documents", f"cannot read documents table: {exc}") from None
+            except KeyError as exc:
+                raise self.fail("documents", f"中央文件表 {params['documents']} 缺少列“{exc.args[0]}”") from None
+            except (OSError, ValueError) as exc:
+                raise self.fail("documents", f"无法读取中央文件表 {params['documents']}：{os_reason(exc)}") from None
         elif self.mode == "documents":
-            raise self.fail("mode", "mode 'documents' needs 'documents' (a TSV of titles)")
+            raise self.fail("mode", "mode 为“documents”时需要参数“documents”（中央文件标题的 TSV 表）")
         self.documents_by_key: dict[str, tuple[CentralDocument, ...]] = {}
         self.document_keys: dict[str, tuple[tuple[str, CentralDocument], ...]] = {}  # by the key's first 2 chars
         for document in self.documents:

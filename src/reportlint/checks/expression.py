@@ -21,6 +21,7 @@ from reportlint.checks import Check, Finding
 from reportlint.checks.text import report_location
 from reportlint.context import YEAR_IN_TEXT, LintContext, Span
 from reportlint.resources import grammar_path
+from reportlint.rules import did_you_mean, invalid_value
 
 COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "==": operator.eq,
@@ -296,6 +297,38 @@ def _names(program: Program) -> Iterator[tuple[str, str]]:
             yield from _names(operand)
 
 
+NAME_KINDS = {"function": "函数", "variable": "变量"}
+
+
+def parse_error_reason(exc: Exception) -> str:
+    """Where and why an expression does not parse, in Chinese (lark's own text as a fallback)."""
+    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+
+    if isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
+        return "表达式在结尾处不完整"
+    if isinstance(exc, UnexpectedToken | UnexpectedCharacters):
+        where = f"第 {exc.column} 个字符"
+        if exc.line > 1:
+            where = f"第 {exc.line} 行{where}"
+        if isinstance(exc, UnexpectedToken):
+            return f"{where}处不应出现“{exc.token}”"
+        return f"{where}“{exc.char}”不合语法"
+    return str(exc).strip().splitlines()[0]
+
+
+def _unknown_name(kind: str, name: str) -> str:
+    known = sorted(FUNCTION_NAMES if kind == "function" else VARIABLES)
+    return f"未知的{NAME_KINDS[kind]}“{name}”{did_you_mean(name, known)}"
+
+
+def _condition_label(key: str, owner: str = "中") -> str:
+    """``applies_if`` as the rule file names it: a rule's own (``applies_if``) or one given to
+    a pattern or pair of ``[check]`` (key ``check.pattern``: 参数“pattern”中“applies_if”)."""
+    if key.startswith("check."):
+        return f"参数“{key.removeprefix('check.')}”{owner}“applies_if”"
+    return f"“{key}”"
+
+
 def compile_condition(rule: Any, key: str, source: str) -> Program:
     """A rule-level condition (``applies_if``) parsed and checked like an ``expr`` rule's
     ``when``; a mistake is a RuleError at the key's line."""
@@ -306,12 +339,13 @@ def compile_condition(rule: Any, key: str, source: str) -> Program:
     try:
         program = to_program(expression_parser().parse(source))
     except LarkError as exc:
-        first = str(exc).strip().splitlines()[0]
-        raise RuleError(rule.path, rule.key_line(key), f"cannot parse '{key}': {first}") from None
+        reason = parse_error_reason(exc)
+        raise RuleError(rule.path, rule.key_line(key), f"无法解析{_condition_label(key)}的条件：{reason}") from None
     for kind, name in _names(program):
         known = FUNCTION_NAMES if kind == "function" else VARIABLES
         if name not in known:
-            raise RuleError(rule.path, rule.key_line(key), f"unknown {kind} '{name}' in '{key}'")
+            problem = f"{_condition_label(key, '的')}中有{_unknown_name(kind, name)}"
+            raise RuleError(rule.path, rule.key_line(key), problem)
     return program
 
 
@@ -346,15 +380,14 @@ class Expr(Check):
         try:
             self.program = to_program(expression_parser().parse(params["when"]))
         except LarkError as exc:
-            first = str(exc).strip().splitlines()[0]
-            raise self.fail("when", f"cannot parse expression: {first}") from None
+            raise self.fail("when", f"无法解析“when”的表达式：{parse_error_reason(exc)}") from None
         for kind, name in _names(self.program):
             known = FUNCTION_NAMES if kind == "function" else VARIABLES
             if name not in known:
-                raise self.fail("when", f"unknown {kind} '{name}' (known: {', '.join(sorted(known))})")
+                raise self.fail("when", f"“when”中有{_unknown_name(kind, name)}")
         self.at = params.get("at", "scope" if self.rule.scope.is_section else "title")
         if self.at not in ("scope", "title", "end", "lead"):
-            raise self.fail("at", "'at' must be 'scope', 'title', 'end' or 'lead'")
+            raise self.fail("at", invalid_value("参数“at”", self.at, ("scope", "title", "end", "lead")))
 
     @cached_property
     def compiled(self) -> Compiled:

@@ -16,7 +16,7 @@ from reportlint.context import LintContext
 from reportlint.diagnostics import Edit
 from reportlint.numerals import canonical_marker, to_chinese
 from reportlint.outline import Heading, Section
-from reportlint.rules import compile_pattern
+from reportlint.rules import SEVERITIES, compile_pattern, invalid_value, unknown_part
 from reportlint.rxcache import LazyPattern
 
 DOCUMENT_ONLY = frozenset({"document"})
@@ -46,7 +46,7 @@ class SectionCheck(Check):
         pack = self.rule.pack
         if "part" in params:
             if params["part"] not in pack.parts:
-                raise self.fail("part", f"unknown part '{params['part']}' (pack.toml: {sorted(pack.parts)})")
+                raise self.fail("part", unknown_part(params["part"], pack))
             part = pack.parts[params["part"]]
             self.pattern = part.pattern
             self.level = params.get("level", part.level)
@@ -60,14 +60,14 @@ class SectionCheck(Check):
             self.label = params["aliases"][0]
             self.part = None
         else:
-            raise self.fail("kind", "section needs 'part' or 'aliases'")
+            raise self.fail("kind", "检查类型“section”需要参数“part”或非空的“aliases”")
         contains = params.get("contains_pattern")
         if contains is None and params.get("contains"):
             contains = literal_alternation(params["contains"])
         self.contains = compile_pattern(self.rule, "check.contains", contains) if contains else None
         self.where = params.get("where", "any")
         if self.where not in ("any", "heading", "body"):
-            raise self.fail("where", "'where' must be 'any', 'heading' or 'body'")
+            raise self.fail("where", invalid_value("参数“where”", self.where, ("any", "heading", "body")))
         self.if_heading = (
             compile_pattern(self.rule, "check.if_heading", params["if_heading"]) if "if_heading" in params else None
         )
@@ -202,17 +202,17 @@ class Sequence(Check):
     def compile(self, params: dict[str, Any]) -> None:
         self.target = params["target"]
         if self.target not in ("headings", "enumerations"):
-            raise self.fail("target", "'target' must be 'headings' or 'enumerations'")
+            raise self.fail("target", invalid_value("参数“target”", self.target, ("headings", "enumerations")))
         self.level = params.get("level")
         if self.level is not None and self.level not in (1, 2, 3, 4):
-            raise self.fail("level", "'level' must be 1–4")
+            raise self.fail("level", invalid_value("参数“level”", self.level, (1, 2, 3, 4)))
         self.aspect = params.get("aspect", "order")
         if self.aspect not in ("order", "word", "nesting"):
-            raise self.fail("aspect", "'aspect' must be 'order', 'word' or 'nesting'")
+            raise self.fail("aspect", invalid_value("参数“aspect”", self.aspect, ("order", "word", "nesting")))
         if self.aspect == "word" and self.target != "enumerations":
-            raise self.fail("aspect", "aspect 'word' applies to enumerations")
+            raise self.fail("aspect", "参数“aspect”为“word”时，“target”应为“enumerations”")
         if self.aspect == "nesting" and self.target != "headings":
-            raise self.fail("aspect", "aspect 'nesting' applies to headings")
+            raise self.fail("aspect", "参数“aspect”为“nesting”时，“target”应为“headings”")
 
     def run(self, ctx: LintContext) -> Iterator[Finding]:
         if self.target == "headings" and self.aspect == "nesting":
@@ -329,8 +329,8 @@ class HeadingMarker(Check):
     def compile(self, params: dict[str, Any]) -> None:
         self.levels = set(params.get("levels", [1, 2, 3, 4]))
         self.space_severity = params.get("space_severity")
-        if self.space_severity not in (None, "error", "warning", "info", "hint"):
-            raise self.fail("space_severity", "'space_severity' is a severity")
+        if self.space_severity is not None and self.space_severity not in SEVERITIES:
+            raise self.fail("space_severity", invalid_value("参数“space_severity”", self.space_severity, SEVERITIES))
 
     def run(self, ctx: LintContext) -> Iterator[Finding]:
         markdown = ctx.doc.is_markdown

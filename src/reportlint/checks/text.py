@@ -16,10 +16,12 @@ from reportlint.context import LintContext, Span
 from reportlint.diagnostics import Edit
 from reportlint.prefilter import analyse_pattern, pattern_line_local, terms_facts
 from reportlint.records import fast_constructor
-from reportlint.rules import compile_pattern
+from reportlint.rules import SEVERITIES, compile_pattern, did_you_mean, invalid_value, os_reason
 from reportlint.rxcache import LazyPattern
 
 _new_edit = fast_constructor(Edit)  # one per fixable finding
+PATTERN_OPTIONS = ("pattern", "severity", "applies_if", "fix")  # keys of a table in a pattern list
+PAIR_FIELDS = ("wrong", "right", "note", "severity", "applies_if")  # keys of a substitute pair
 
 
 def literal_alternation(terms: list[str]) -> str:
@@ -103,13 +105,13 @@ class MatcherMixin(Check):
 
     def compile_matcher(self, params: dict[str, Any], terms_key: str = "terms") -> None:
         if "pattern" in params and terms_key in params:
-            raise self.fail("pattern", f"give either 'pattern' or '{terms_key}', not both")
+            raise self.fail("pattern", f"参数“pattern”和“{terms_key}”只能给出其中一个")
         self.pattern_options: dict[str, dict[str, Any]] = {}
         if "pattern" in params:
             items = params["pattern"] if isinstance(params["pattern"], list) else [params["pattern"]]
             sources = [self._pattern_item(item) for item in items]
             if not sources:
-                raise self.fail("pattern", "'pattern' is a string or a non-empty list")
+                raise self.fail("pattern", "参数“pattern”应为字符串或非空列表")
             self.searches = []
             for source in sources:
                 facts = analyse_pattern(source)
@@ -120,7 +122,7 @@ class MatcherMixin(Check):
             facts = terms_facts(params[terms_key], source)
             self.searches = [Search(LazyPattern(source), facts.literals, facts.reach, guarded=False)]
         else:
-            raise self.fail("kind", f"kind '{self.kind}' needs 'pattern' or '{terms_key}'")
+            raise self.fail("kind", f"检查类型“{self.kind}”需要参数“pattern”或“{terms_key}”")
         allow = params.get("allow", [])
         self.allow = compile_pattern(self.rule, "check.allow", "|".join(f"(?:{a})" for a in allow)) if allow else None
         # An allow list whose matches never cross a line break is searched only in the lines
@@ -129,7 +131,8 @@ class MatcherMixin(Check):
         self.skip_inside = tuple(params.get("skip_inside", ()))
         for region in self.skip_inside:
             if region not in ("book", "quote"):
-                raise self.fail("skip_inside", "skip_inside takes 'book' (《》) and/or 'quote' (“”)")
+                allowed = ("book（《》）", "quote（“”）")
+                raise self.fail("skip_inside", invalid_value("参数“skip_inside”中", region, allowed))
         self.word = bool(params.get("word", False))
 
     def _pattern_item(self, item: Any) -> str:
@@ -138,14 +141,16 @@ class MatcherMixin(Check):
         if isinstance(item, str):
             return item
         if not isinstance(item, dict) or not isinstance(item.get("pattern"), str):
-            raise self.fail("pattern", "a pattern list holds strings or tables with a 'pattern' string")
-        unknown = set(item) - {"pattern", "severity", "applies_if", "fix"}
+            raise self.fail("pattern", "参数“pattern”的列表中每一项应为字符串，或含字符串键“pattern”的表")
+        unknown = sorted(set(item) - set(PATTERN_OPTIONS))
         if unknown:
-            raise self.fail("pattern", f"unknown pattern option(s): {sorted(unknown)}")
+            hint = did_you_mean(unknown[0], PATTERN_OPTIONS)
+            raise self.fail("pattern", f"参数“pattern”的列表项中有未知的键“{unknown[0]}”{hint}")
         options: dict[str, Any] = {}
         if "severity" in item:
-            if item["severity"] not in ("error", "warning", "info", "hint"):
-                raise self.fail("pattern", f"unknown severity '{item['severity']}'")
+            if item["severity"] not in SEVERITIES:
+                label = "参数“pattern”的列表项中“severity”"
+                raise self.fail("pattern", invalid_value(label, item["severity"], SEVERITIES))
             options["severity"] = item["severity"]
         if "applies_if" in item:
             from reportlint.checks.expression import compile_condition  # (that module imports this one)
@@ -153,7 +158,7 @@ class MatcherMixin(Check):
             options["condition"] = compile_condition(self.rule, "check.pattern", item["applies_if"])
         if "fix" in item:
             if not isinstance(item["fix"], str):
-                raise self.fail("pattern", "a pattern's 'fix' is a string")
+                raise self.fail("pattern", "参数“pattern”的列表项中“fix”应为字符串")
             options["fix"] = item["fix"]
         self.pattern_options[item["pattern"]] = options
         return item["pattern"]
@@ -301,7 +306,7 @@ class Require(MatcherMixin):
         self.unless = compile_pattern(self.rule, "check.unless", params["unless"]) if "unless" in params else None
         given = [k for k in ("any", "all", "pattern", "by_year") if k in params]
         if len(given) != 1:
-            raise self.fail("kind", "require needs exactly one of 'any', 'all', 'pattern', 'by_year'")
+            raise self.fail("kind", "检查类型“require”需要 any、all、pattern、by_year 中恰好一个参数")
         self.mode = given[0]
         self.terms: list[str] = params.get("any") or params.get("all") or []
         if self.mode == "by_year":
@@ -311,7 +316,7 @@ class Require(MatcherMixin):
         self.min = params.get("min", 1)
         self.at = params.get("at", "scope" if self.rule.scope.is_section else "title")
         if self.at not in ("scope", "title", "end"):
-            raise self.fail("at", "'at' must be 'scope', 'title' or 'end'")
+            raise self.fail("at", invalid_value("参数“at”", self.at, ("scope", "title", "end")))
 
     def year_entries(self, ctx: LintContext) -> list[tuple[str, regex.Pattern[str]]] | None:
         """(label, pattern) of each term the report year's table asks for; None if unknown."""
@@ -396,7 +401,7 @@ class Forbid(MatcherMixin):
         self.template = params.get("fix")
         self.fix_map = params.get("fix_map")
         if self.template is not None and self.fix_map is not None:
-            raise self.fail("fix_map", "give either 'fix' or 'fix_map', not both")
+            raise self.fail("fix_map", "参数“fix”和“fix_map”只能给出其中一个")
         self.max = params.get("max")
         self.unless_before = (
             compile_pattern(self.rule, "check.unless_before", params["unless_before"])
@@ -410,7 +415,7 @@ class Forbid(MatcherMixin):
             try:
                 search.pattern.sub(template, "")
             except (regex.error, IndexError) as exc:
-                raise self.fail("fix", f"bad fix template: {exc}") from None
+                raise self.fail("fix", f"修正模板有误（{template!r}）：{exc}") from None
 
     def run(self, ctx: LintContext) -> Iterator[Finding]:
         spans = ctx.spans(self.rule.scope, self.rule.pack)
@@ -486,10 +491,11 @@ class Substitute(MatcherMixin):
         allow = list(params.get("allow", []))
         for item in params.get("pairs", []):
             if not isinstance(item, dict) or not {"wrong", "right"} <= set(item):
-                raise self.fail("pairs", "each pair needs 'wrong' and 'right'")
-            unknown = set(item) - {"wrong", "right", "note", "severity", "applies_if"}
+                raise self.fail("pairs", "参数“pairs”的每一项都需要“wrong”和“right”")
+            unknown = sorted(set(item) - set(PAIR_FIELDS))
             if unknown:
-                raise self.fail("pairs", f"unknown pair field(s): {sorted(unknown)}")
+                hint = did_you_mean(unknown[0], PAIR_FIELDS)
+                raise self.fail("pairs", f"参数“pairs”的项中有未知的键“{unknown[0]}”{hint}")
             note, severity, condition = item.get("note", ""), item.get("severity"), item.get("applies_if", "")
             pairs.append(Pair(item["wrong"], item["right"], note, severity, condition))
         if "table" in params:
@@ -497,7 +503,7 @@ class Substitute(MatcherMixin):
             pairs.extend(table_pairs)
             allow.extend(regex.escape(a) for a in table_allow)
         if not pairs:
-            raise self.fail("kind", "substitute needs 'pairs' or a 'table' with rows")
+            raise self.fail("kind", "检查类型“substitute”需要参数“pairs”，或有内容的“table”")
         pairs = [self._with_condition(pair) for pair in pairs]
         self.pairs = {p.wrong: p for p in pairs}
         self.compile_matcher({**params, "terms": list(self.pairs), "allow": allow})
@@ -516,8 +522,8 @@ class Substitute(MatcherMixin):
         try:
             with path.open(encoding="utf-8", newline="") as handle:
                 rows = list(csv.DictReader(handle, delimiter="\t"))
-        except OSError as exc:
-            raise self.fail("table", f"cannot read table {path}: {exc}") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise self.fail("table", f"无法读取替换表 {name}：{os_reason(exc)}") from None
         pairs, allow = [], []
         for row in rows:
             if rules and row.get("rule") not in rules:
