@@ -119,3 +119,12 @@ def test_the_version_is_the_package_version() -> None:
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert reportlint.__version__ == project["version"] == "0.2.0"
+
+
+def test_a_bad_configuration_near_the_file_is_a_lint_error(tmp_path: Path) -> None:
+    (tmp_path / "reportlint.toml").write_text("select = [1]\n", encoding="utf-8")
+    report = tmp_path / "r.txt"
+    report.write_text(TEXT, encoding="utf-8")
+    with pytest.raises(reportlint.LintError) as raised:
+        reportlint.lint_path(report)
+    assert str(raised.value).startswith(f"{tmp_path / 'reportlint.toml'}:1: ")

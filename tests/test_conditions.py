@@ -111,7 +111,7 @@ pairs = [{ wrong = "旧条例", right = "新条例", applies_if = "report_year >
         ("", "kind = \"forbid\"\npattern = [{ pattern = '甲', colour = 'red' }]", "参数“pattern”的列表项中有未知的键“colour”"),
         ("", "kind = \"forbid\"\npattern = [{ pattern = '甲', severity = 'loud' }]", "“severity”的值“loud”无效"),
         ("", "kind = \"forbid\"\npattern = [{ pattern = '(甲', severity = 'info' }]", "正则表达式有误"),
-        ("", "kind = \"substitute\"\npairs = [{ wrong = '甲', right = '乙', colour = 'red' }]", "参数“pairs”的项中有未知的键“colour”"),
+        ("", "kind = \"substitute\"\npairs = [{ wrong = '甲', right = '乙', colour = 'red' }]", "参数“pairs”的列表项中有未知的键“colour”"),
     ],
 )
 def test_mistakes_in_conditions_and_options_stop_the_load(tmp_path: Path, extra: str, check: str, message: str) -> None:
@@ -135,3 +135,47 @@ def test_a_scope_over_several_parts(tmp_path: Path) -> None:
         ("TT101", 1, 3, "warning"),
         ("TT101", 5, 3, "warning"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("extra", "check", "message"),
+    [
+        # (each loaded before and then failed while linting, or did not fail at all)
+        ('applies_if = "mentions()"', "kind = \"forbid\"\npattern = '甲'", "“applies_if”中函数“mentions”应有 1 个参数，这里有 0 个"),
+        ('applies_if = "count(report_year) > 1"', "kind = \"forbid\"\npattern = '甲'", "“applies_if”中函数“count”的参数应为写在引号中的字符串"),
+        ("applies_if = 'matches(\"(\")'", "kind = \"forbid\"\npattern = '甲'", "“applies_if”中函数“matches”的正则表达式有误（'('）"),
+        ("", "kind = \"expr\"\nwhen = 'section(\"[\")'", "“when”中函数“section”的正则表达式有误（'['）"),
+        ("", "kind = \"expr\"\nwhen = 'kind + 1 > 2'", "“when”中的加减运算用到了字符串 kind"),
+        ("", "kind = \"expr\"\nwhen = 'report_year - \"1\" > 2'", "“when”中的加减运算用到了字符串 “1”"),
+        ("", "kind = \"expr\"\nwhen = '" + "(" * 60 + "1" + ")" * 60 + " > 0'", "“when”中的表达式嵌套过深"),
+        ("", "kind = \"require\"\nby_year = 'plenum'", "参数“by_year”的值“plenum”无效：pack.toml 中没有 [years.<年份>] 表"),
+    ],
+)
+def test_conditions_that_would_fail_while_linting_stop_the_load(
+    tmp_path: Path, extra: str, check: str, message: str
+) -> None:
+    directory = make_pack(tmp_path, {"TT101-a.toml": rule("TT101", check, extra)})
+    with pytest.raises(RuleError) as caught:
+        load_pack(directory)
+    assert str(caught.value).startswith(str(directory / "TT101-a.toml") + ":")
+    assert message in str(caught.value)
+
+
+def test_a_section_condition_on_a_part_name_needs_no_pattern(tmp_path: Path) -> None:
+    text = rule("TT101", "kind = \"expr\"\nwhen = 'not section(\"plan\")'").replace("{match}", "{heading}")
+    directory = make_pack(tmp_path, {"TT101-a.toml": text})
+    assert [r.code for r in load_pack(directory).rules] == ["TT101"]
+
+
+def test_by_year_terms_come_from_the_years_table(tmp_path: Path) -> None:
+    text = rule("TT101", 'kind = "require"\nby_year = "plenums"').replace("{match}", "{missing}")
+    directory = make_pack(tmp_path, {"TT101-a.toml": text})
+    toml = PACK_TOML + "\n[years.2024]\nplenums = [{ label = \"三中全会\", pattern = '二十届[一二三中]*三中全会' }, \"四中全会\"]\n"
+    (directory / "pack.toml").write_text(toml, encoding="utf-8")
+    assert findings(directory, "某局2024年度工作报告\n\n学习二十届三中全会精神。\n\n一、安排\n") == [("TT101", 1, 1, "warning")]
+    assert findings(directory, "某局2024年度工作报告\n\n学习二十届三中全会和四中全会精神。\n\n一、安排\n") == []
+    toml = toml.replace("plenums = [", "plenum = [")
+    (directory / "pack.toml").write_text(toml, encoding="utf-8")
+    with pytest.raises(RuleError) as caught:
+        load_pack(directory)
+    assert "参数“by_year”的值“plenums”无效：pack.toml 的 [years.2024] 中都没有“plenums”" in str(caught.value)

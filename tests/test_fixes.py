@@ -3,16 +3,19 @@ encoding and line endings, and that a second run changes nothing."""
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from conftest import REPORTS
+from reportlint import atomicfile, fixes, runner
 from reportlint.cli import main
 from reportlint.diagnostics import Diagnostic, Edit, Fix, Severity
 from reportlint.document import Document
@@ -230,3 +233,255 @@ def test_fix_refuses_a_file_with_undecodable_bytes(tmp_path: Path, capsys: pytes
     assert err == (
         f"reportlint: {report}: 有 1 处字节无法解码（RL004），为免丢失原始字节，不自动修正；请先对照原稿改正这几处\n"
     )
+
+
+# --- the file under --fix: changed meanwhile, not ours to replace, or not writable ------------
+
+CHANGED = "检查期间文件已被修改，未写入修正，请重新运行"
+BODY = TITLE + "全年共 5 条。\n"
+FIXED_BODY = TITLE + "全年共5条。\n"
+
+
+def during_the_check(monkeypatch: pytest.MonkeyPatch, action: Callable[[Path], None]) -> None:
+    """Run ``action`` on each file after it was read and linted, before its fixes are written."""
+    real = runner.fix_until_stable
+
+    def fix_until_stable(document: Document, *args: object, **kwargs: object) -> fixes.FixResult:
+        action(Path(document.path))
+        return real(document, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(runner, "fix_until_stable", fix_until_stable)
+
+
+APPENDED = "另一程序追加的第一行。\n另一程序追加的第二行。\n".encode()
+
+
+def _append(target: Path) -> None:
+    with open(target, "ab") as out:
+        out.write(APPENDED)
+
+
+@pytest.mark.parametrize("moment", ["before-last-comparison", "between-last-comparison-and-rename"])
+def test_a_write_racing_the_fix_is_detected_and_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, moment: str
+) -> None:
+    """Another program appends to the file while --fix writes it back: the fix is not
+    written, and not one of the other program's bytes is lost.  Between the last comparison
+    and the rename (the hook) the append lands in the old file; it is found there after the
+    rename and put back."""
+    report = tmp_path / "r.txt"
+    report.write_text(BODY, encoding="utf-8")
+    if moment == "between-last-comparison-and-rename":
+        monkeypatch.setattr(fixes, "before_rename", _append)
+    else:  # while the temporary file is being prepared
+        real_payload = fixes._payload
+
+        def payload(*args: object) -> bytes:
+            _append(report)
+            return real_payload(*args)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(fixes, "_payload", payload)
+    code, out, err = run(capsys, "check", "--fix", "--select", "FZ503", str(report))
+    assert report.read_bytes() == BODY.encode() + APPENDED
+    assert (code, err) == (2, f"reportlint: {report}: {CHANGED}\n")
+    assert "已自动修正" not in out and out.splitlines()[-2].endswith("；1 个文件无法写回，修正没有保存")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.txt"]
+
+
+def test_a_resave_in_another_encoding_during_the_check_is_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same text saved again in GBK while it is checked: bytes are compared, not text,
+    so the file is not turned back into UTF-8."""
+    report = tmp_path / "r.txt"
+    report.write_text(BODY, encoding="utf-8")
+    during_the_check(monkeypatch, lambda path: path.write_bytes(BODY.encode("gbk")))
+    code, _, err = run(capsys, "check", "--fix", "--select", "FZ503", str(report))
+    assert (code, err) == (2, f"reportlint: {report}: {CHANGED}\n")
+    assert report.read_bytes() == BODY.encode("gbk")
+
+
+@pytest.mark.parametrize("new_bytes", [b"", b"\x00\x01\x02\x03" * 64], ids=["emptied", "made-binary"])
+def test_a_file_emptied_or_made_binary_during_the_check_is_reported_and_the_run_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, new_bytes: bytes
+) -> None:
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    for path in (first, second):
+        path.write_text(BODY, encoding="utf-8")
+    during_the_check(monkeypatch, lambda path: path.write_bytes(new_bytes) if path.name == "a.txt" else None)
+    code, _, err = run(capsys, "check", "--fix", "--select", "FZ503", str(tmp_path))
+    assert (code, err) == (2, f"reportlint: {first}: {CHANGED}\n")
+    assert first.read_bytes() == new_bytes
+    assert second.read_text(encoding="utf-8") == FIXED_BODY
+
+
+def _hard_link(path: Path) -> str:
+    os.link(path, path.with_name("link.txt"))
+    return "有 2 个硬链接，改写后其他链接仍是旧内容，不自动修正；请在原文件中手工修改"
+
+
+def _other_owner(path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    if not hasattr(os, "geteuid"):
+        pytest.skip("no file owners here")
+    if os.geteuid() == 0:
+        os.chown(path, 4242, -1)
+    else:  # (then every file is another user's: only the refused one is asked about)
+        owner = path.stat().st_uid
+        monkeypatch.setattr(os, "geteuid", lambda: owner + 1)
+    return "属于其他用户，改写会把文件所有者变成当前用户，不自动修正；请由文件所有者运行 --fix"
+
+
+def _read_only(path: Path) -> str:
+    os.chmod(path, 0o444)
+    return "是只读文件，不自动修正；如需修正，请先取消只读"
+
+
+@pytest.mark.parametrize("kind", ["hard-link", "other-owner", "read-only"])
+def test_fix_refuses_a_file_it_cannot_replace_faithfully(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """The rename gives the file a new inode: another hard link would keep the old text, the
+    owner would become whoever ran --fix, a read-only flag would be ignored.  Such a file is
+    left alone with one line saying why; the other files are fixed."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    refused, other = folder / "a.txt", tmp_path / "b.txt"
+    for path in (refused, other):
+        path.write_text(BODY, encoding="utf-8")
+    if kind == "hard-link":
+        problem = _hard_link(refused)
+    elif kind == "other-owner":
+        problem = _other_owner(refused, monkeypatch)
+    else:
+        problem = _read_only(refused)
+    files = [refused] if kind == "other-owner" and os.geteuid() != 0 else [refused, other]
+    code, out, err = run(capsys, "check", "--fix", "--select", "FZ503", *map(str, files))
+    assert (code, err) == (2, f"reportlint: {refused}: {problem}\n")
+    assert refused.read_text(encoding="utf-8") == BODY
+    if len(files) == 1:
+        return
+    assert other.read_text(encoding="utf-8") == FIXED_BODY
+    assert out.splitlines()[-2].endswith("已自动修正 2 个问题，写回 1 个文件；1 个文件无法写回，修正没有保存")
+    assert sorted(p.name for p in folder.iterdir()) == sorted(["a.txt"] + (["link.txt"] if kind == "hard-link" else []))
+
+
+def test_fix_keeps_extended_attributes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report = tmp_path / "r.txt"
+    report.write_text(BODY, encoding="utf-8")
+    try:
+        os.setxattr(report, "user.reportlint.test", "已审核".encode())
+    except (AttributeError, OSError):
+        pytest.skip("no user extended attributes here")
+    assert run(capsys, "check", "--fix", "--select", "FZ503", str(report))[0] == 0
+    assert report.read_text(encoding="utf-8") == FIXED_BODY
+    assert os.getxattr(report, "user.reportlint.test") == "已审核".encode()
+
+
+def test_fix_through_a_symlink_rewrites_the_target_and_keeps_the_link(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "real" / "r.txt"
+    target.parent.mkdir()
+    target.write_text(BODY, encoding="utf-8")
+    link = tmp_path / "link.txt"
+    try:
+        link.symlink_to(target)
+    except OSError:
+        pytest.skip("no symlinks here")
+    assert run(capsys, "check", "--fix", "--select", "FZ503", str(link))[0] == 0
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert target.read_text(encoding="utf-8") == FIXED_BODY
+    assert sorted(p.name for p in target.parent.iterdir()) == ["r.txt"]
+
+
+class _FullDisk:
+    """``os`` as reportlint.atomicfile sees it, on a disk that is full for the first file
+    written (its temporary file can be created, but not written to)."""
+
+    def __init__(self) -> None:
+        self.files = 0
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(os, name)
+
+    def fdopen(self, fd: int, *args: object, **kwargs: object) -> object:
+        handle = os.fdopen(fd, *args, **kwargs)  # type: ignore[call-overload]
+        self.files += 1
+        return _FullFile(handle) if self.files == 1 else handle
+
+
+class _FullFile:
+    def __init__(self, handle: io.BufferedWriter) -> None:
+        self.handle = handle
+
+    def __enter__(self) -> _FullFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.handle.close()
+
+    def write(self, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def test_a_failed_write_is_reported_and_not_counted_as_fixed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Disk full while writing a.txt: it is left as it was, no temporary file remains, the
+    summary counts only what was written, and the error is one line of Chinese."""
+    full, fine = tmp_path / "a.txt", tmp_path / "b.txt"
+    for path in (full, fine):
+        path.write_text(BODY, encoding="utf-8")
+    monkeypatch.setattr(atomicfile, "os", _FullDisk())
+    code, out, err = run(capsys, "check", "--fix", "--select", "FZ503", str(full))
+    assert (code, err) == (2, f"reportlint: {full}: 无法写回修正：磁盘空间已满；文件未改动\n")
+    assert out.splitlines()[-2] == "发现 2 个问题（警告 2），检查 1 个文件；1 个文件无法写回，修正没有保存"
+    assert full.read_text(encoding="utf-8") == BODY
+    monkeypatch.setattr(atomicfile, "os", _FullDisk())
+    code, out, _ = run(capsys, "check", "--fix", "--select", "FZ503", str(full), str(fine))
+    assert code == 2 and fine.read_text(encoding="utf-8") == FIXED_BODY
+    assert out.splitlines()[-2] == (
+        "发现 2 个问题（警告 2），检查 2 个文件；已自动修正 2 个问题，写回 1 个文件；1 个文件无法写回，修正没有保存"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt"]
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"], ids=["no-bom", "bom"])
+def test_a_stray_bom_after_leading_blank_lines_does_not_become_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], bom: bytes
+) -> None:
+    """Removing the blank lines brings a stray U+FEFF to the start, where it would be read as
+    a byte order mark (a file without one would gain one): it is dropped, as reading drops it."""
+    report = tmp_path / "r.txt"
+    report.write_bytes(bom + ("\n\n\ufeff" + BODY).encode())
+    assert run(capsys, "check", "--fix", "--select", "FZ112,FZ503", str(report))[0] == 0
+    assert report.read_bytes() == bom + FIXED_BODY.encode()
+
+
+def test_fix_never_empties_a_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file of nothing but markup: removing it all would leave no text (and the next run
+    would call the file empty), so nothing is written."""
+    report = tmp_path / "r.txt"
+    report.write_bytes(b"**<b>**\n")
+    problem = "修正后文件将不剩任何文字（原文只有排版标记或空白），为免丢失内容，未写入修正；请在原文件中手工修改"
+    code, _, err = run(capsys, "check", "--fix", str(report))
+    assert (code, err) == (2, f"reportlint: {report}: {problem}\n")
+    assert report.read_bytes() == b"**<b>**\n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"**<b>**\n"), encoding="utf-8"))
+    code, out, err = run(capsys, "check", "--fix", "-")
+    assert (code, out, err) == (2, "", f"reportlint: <stdin>: {problem}\n")
+
+
+def test_no_fix_moves_a_line_out_of_a_suppression_comments_reach() -> None:
+    """Joining the line a ``disable-next-line`` comment silences onto the comment's own line
+    would silence the line after it instead: in Markdown such a fix is not applied."""
+    text = "甲\n<!-- reportlint-disable-next-line -->\n\n乙\n"
+    after_comment = text.index("-->") + 3
+    join = _diag(after_comment, text.index("乙"), "", safe=False)
+    join = Diagnostic(join.code, join.name, join.category, join.severity, join.message, join.start, join.end, fix=join.fix, path="r.md")
+    assert applicable_fixes([join], unsafe=True) == [join.fix]  # (without the text: not known)
+    assert applicable_fixes([join], unsafe=True, text=text) == []
+    plain = Diagnostic(join.code, join.name, join.category, join.severity, join.message, join.start, join.end, fix=join.fix, path="r.txt")
+    assert applicable_fixes([plain], unsafe=True, text=text) == [plain.fix]  # a comment means nothing in .txt

@@ -111,8 +111,11 @@ class Client:
 
     def send(self, payload: dict[str, Any]) -> None:
         body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        self.send_raw(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+
+    def send_raw(self, data: bytes) -> None:
         with self.lock:
-            self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+            self.proc.stdin.write(data)
             self.proc.stdin.flush()
 
     def notify(self, method: str, params: Any = None) -> None:
@@ -518,3 +521,116 @@ def test_docx_is_linted_from_disk_on_save(client: Client, tmp_path: Path) -> Non
     )
     assert actions == []
     assert client.close() == 0
+
+
+# --------------------------------------------------------------------------- scheduling
+
+SLOW_RULE = """code = "{code}"
+name = "slow-pattern-{n}"
+category = "formulation"
+severity = "warning"
+message = "测试用的慢规则"
+basis = "测试"
+
+[check]
+kind = "forbid"
+pattern = '(慢|慢慢)+停'
+"""
+# “停” lets the rules past the literal prefilter; the run of 慢 without one after it makes
+# each search backtrack until the regex time limit stops it (slow, but it ends).
+SLOW_TEXT = CLEAN + "停。" + "慢" * 60 + "！\n"
+
+
+def test_slow_document_does_not_delay_another(client: Client, tmp_path: Path) -> None:
+    pack = tmp_path / "slow-pack"
+    pack.mkdir()
+    for n in range(1, 4):  # three searches, each stopped by the regex time limit (2 s)
+        (pack / f"XS90{n}-slow.toml").write_text(SLOW_RULE.format(code=f"XS90{n}", n=n), encoding="utf-8")
+    (tmp_path / "reportlint.toml").write_text('rules = ["slow-pack"]\n', encoding="utf-8")
+    client.initialize(tmp_path)
+    warm = (tmp_path / "warm.txt").as_uri()  # loads the rules and the dictionary first
+    client.open(warm, DEFECTIVE)
+    assert [d["code"] for d in client.diagnostics(warm, 1)] == ["FZ503", "FZ503", "FZ301", "FZ316"]
+
+    slow, quick = (tmp_path / "a-slow.txt").as_uri(), (tmp_path / "b-quick.txt").as_uri()
+    client.open(slow, SLOW_TEXT)
+    time.sleep(0.2)  # the slow lint is under way
+    opened = time.monotonic()
+    client.open(quick, DEFECTIVE)
+    quick_diagnostics = client.diagnostics(quick, 1)
+    waited = time.monotonic() - opened
+    assert [d["code"] for d in quick_diagnostics] == ["FZ503", "FZ503", "FZ301", "FZ316"]
+    assert waited < 4.0, waited
+    # The slow document is edited while its lint still runs: that lint's result is stale.
+    client.change(slow, 2, CLEAN)
+    # Edits of the quick document keep being answered meanwhile.
+    client.change(quick, 2, CLEAN)
+    assert client.diagnostics(quick, 2) == []
+    assert not any(m.get("params", {}).get("uri") == slow for m in client.backlog), "the slow one came first"
+    # The slow document's lint ends (its patterns stopped by the time limit); only the
+    # current version is published, never the stale one.
+    assert client.diagnostics(slow, 2) == []
+    assert not any(m.get("params", {}).get("uri") == slow for m in client.backlog)
+    assert client.close() == 0
+
+
+# --------------------------------------------------------------------------- framing
+
+HOVER_NOWHERE = {"textDocument": {"uri": "file:///nowhere/x.py"}, "position": {"line": 0, "character": 0}}
+
+
+@pytest.mark.parametrize(
+    ("header", "logged"),
+    [
+        (b"Content-Length: abc\r\n\r\n", "Content-Length: abc"),
+        (b"Content-Length: -1\r\n\r\n", "Content-Length: -1"),
+        (b"Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n", "缺少 Content-Length"),
+    ],
+    ids=["not-a-number", "negative", "no-content-length"],
+)
+def test_bad_frame_is_logged_and_skipped(client: Client, tmp_path: Path, header: bytes, logged: str) -> None:
+    client.initialize(tmp_path)
+    lost = json.dumps({"jsonrpc": "2.0", "id": 900, "method": "textDocument/hover", "params": HOVER_NOWHERE})
+    client.send_raw(header + lost.encode("utf-8"))  # no newline after the body: the next header follows at once
+    assert client.request("textDocument/hover", HOVER_NOWHERE, timeout=15) is None
+    # A second request after the resynchronisation is answered too.
+    assert client.request("textDocument/hover", HOVER_NOWHERE, timeout=15) is None
+    log = client.wait_for(lambda m: m.get("method") == "window/logMessage" and "无效" in m["params"]["message"])
+    assert logged in log["params"]["message"]
+    assert log["params"]["type"] == 2  # warning
+    assert not any(m.get("id") == 900 for m in client.backlog)  # the bad frame is dropped, not guessed at
+    assert client.close() == 0
+    stderr = b"".join(client.stderr).decode("utf-8", "replace")
+    assert "reportlint-lsp: " in stderr and logged in stderr
+
+
+def test_frame_reader_resynchronises() -> None:
+    from reportlint.lsp import FrameReader
+
+    problems: list[str] = []
+    reader = FrameReader(problems.append)
+
+    def frame(body: bytes) -> bytes:
+        return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+    one, two, three = b'{"id": 1}', b'{"id": 2}', b'{"id": 3}'
+    stream = (
+        frame(one)
+        + b"garbage without a header\r\n"  # a line that is no header
+        + frame(two)
+        + b"Content-Length: 99999999999\r\n\r\n{}"  # over the limit
+        + b"content-length:9\n\r\n"  # names are case-insensitive, LF alone is tolerated
+        + three
+    )
+    got = [body for index in range(len(stream)) for body in reader.feed(stream[index : index + 1])]  # byte by byte
+    assert got == [one, two, three]
+    assert problems == ["无法识别的内容“garbage without a header”", "Content-Length: 99999999999（超过上限）"]
+
+    # A Content-Length too large swallows the next frame: the body is no JSON, and the
+    # frame hidden in it is read after all.
+    problems.clear()
+    bodies = reader.feed(b"Content-Length: 30\r\n\r\n" + b'{"id"' + frame(two) + b"0123456789")
+    [swallowed] = list(bodies)
+    reader.recover(swallowed)
+    assert list(reader.feed(b"")) == [two]
+    assert problems[0].startswith("消息内容不是有效的 JSON（30 字节")

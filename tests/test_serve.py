@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import http.client
 import io
 import json
 import os
+import socket
+import struct
 import subprocess
 import sys
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +31,7 @@ from reportlint.diagnostics import Edit
 from reportlint.engine import load_ruleset
 from reportlint.fixes import apply_edits
 from reportlint.reading import unsupported_problem
-from reportlint.serve import MAX_UPLOAD_BYTES, Linter, changed_ranges, make_server
+from reportlint.serve import MAX_UPLOAD_BYTES, Linter, changed_ranges, make_app, make_server
 
 SAMPLE_000 = next(p for p in REPORTS if p.name.startswith("000_"))
 SAMPLE_001 = next(p for p in REPORTS if p.name.startswith("001_"))
@@ -214,6 +219,12 @@ def test_oversized_body_is_refused_before_reading(base_url: str) -> None:
             "a.doc：" + str(unsupported_problem("a.doc")),
         ),
         ({"text": "  \n"}, None, {}, 422, "粘贴的文本.txt：没有文字：请粘贴报告全文或选择文件"),
+        # A lone surrogate is a str Python holds but UTF-8 cannot carry: no answer could be written.
+        (None, b'{"text": "\\ud800 \\u62a5\\u544a"}', {}, 400, "请求格式不对：text 中有无效的字符（单独的 UTF-16 代理项 \\ud800），请检查文字是否完整"),
+        (None, b'{"filename": "a\\udfff.txt", "text": "x"}', {}, 400, "请求格式不对：filename 中有无效的字符（单独的 UTF-16 代理项 \\udfff），请检查文字是否完整"),
+        (None, b'{"text": "x", "\\ud800": 1}', {}, 400, "请求格式不对：字段名 中有无效的字符，请检查文字是否完整"),
+        (None, b'{"text": "x", "n": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", {}, 400, "请求格式不对：JSON 嵌套层数过多"),
+        (None, b'{"text": "x", "n": ' + b"9" * 5_000 + b"}", {}, 400, "请求格式不对：JSON 中的数字过长（超过 100 位）"),
         (
             {"filename": "a.txt", "content": base64.b64encode(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR").decode()},
             None,
@@ -239,6 +250,34 @@ def test_bad_requests_get_a_chinese_error(
         assert body["error"].startswith("a.docx：")
     else:
         assert body["error"] == error
+
+
+def _raw_exchange(base_url: str, request: bytes) -> tuple[int, dict[str, Any]]:
+    """Send ``request`` as it is in one piece; the status and JSON body of the answer."""
+    host, port = base_url.removeprefix("http://").rstrip("/").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(request)
+        response = http.client.HTTPResponse(sock)
+        response.begin()
+        return response.status, json.loads(response.read())
+
+
+@pytest.mark.parametrize(
+    ("headers", "status", "error"),
+    [
+        (b"Content-Length: -1\r\n", 400, "Content-Length 无效"),
+        (b"Content-Length: abc\r\n", 400, "Content-Length 无效"),
+        (b"Transfer-Encoding: chunked\r\n", 411, "请求缺少 Content-Length"),  # as before: no chunked bodies
+        (b"", 411, "请求缺少 Content-Length"),
+    ],
+)
+def test_bad_content_length_and_chunked_bodies(base_url: str, headers: bytes, status: int, error: str) -> None:
+    request = (
+        b"POST /api/lint HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        + headers
+        + b'\r\nd\r\n{"text": "x"}\r\n0\r\n\r\n'
+    )
+    assert _raw_exchange(base_url, request) == (status, {"error": error})
 
 
 def test_other_hosts_are_refused(base_url: str) -> None:
@@ -279,6 +318,180 @@ def test_serve_command_prints_url_and_writes_nothing(tmp_path: Path) -> None:
         )
         assert second.returncode == 2
         assert second.stderr == f"reportlint: 无法在 127.0.0.1:{port} 启动自检页面：端口已被占用，请用 --port 换一个端口\n"
+        # Clients that go away mid-request or before the answer: nothing on the terminal.
+        text = SAMPLE_000.read_text(encoding="utf-8") * 20
+        body = json.dumps({"text": text}, ensure_ascii=False).encode("utf-8")
+        for index in range(6):
+            sock = socket.create_connection(("127.0.0.1", int(port)), timeout=30)
+            head = b"POST /api/%s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" % (
+                b"fix" if index % 2 else b"lint"
+            )
+            sock.sendall(head + b"Content-Length: %d\r\n\r\n" % len(body) + (body if index < 4 else body[:100]))
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            sock.close()  # a reset, not a polite close
+        time.sleep(3)  # the answers are written (or not) meanwhile
+        assert call(url + "api/info")[0] == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    assert process.stderr is not None
+    assert process.stderr.read() == ""
+
+
+
+# --------------------------------------------------------------------------- under load
+
+SHORT_REPORT = "某区司法局2024年度法治政府建设情况报告\n\n全年开展培训 3 次。\n"
+
+
+def _linter() -> Linter:
+    config = Config()
+    return Linter(config, load_ruleset(config).select(config))
+
+
+@pytest.fixture
+def short_timeout_url() -> Iterator[str]:
+    """A server whose connections time out after one silent second."""
+    server = make_server("127.0.0.1", 0, _linter(), timeout=1)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.url
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _post_raw(url: str, path: str, payload: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """One request on a fresh connection, with no retry: a refused or reset connection raises."""
+    host, port = url.removeprefix("http://").rstrip("/").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=60)
+    try:
+        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        connection.request("POST", path, body=body, headers={"Content-Type": "application/json"})
+        response = connection.getresponse()
+        return response.status, json.loads(response.read())
+    finally:
+        connection.close()
+
+
+def test_fifty_concurrent_requests_are_all_answered(base_url: str) -> None:
+    start = threading.Barrier(50)
+
+    def one(index: int) -> tuple[int, dict[str, Any]]:
+        start.wait(timeout=30)
+        return _post_raw(base_url, "/api/lint", {"filename": f"{index}.txt", "text": SHORT_REPORT})
+
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        results = list(pool.map(one, range(50)))
+    assert [status for status, _ in results] == [200] * 50
+    assert {body["filename"] for _, body in results} == {f"{i}.txt" for i in range(50)}
+    assert all([d["code"] for d in body["diagnostics"]].count("FZ503") == 2 for _, body in results)
+
+
+def test_stalled_clients_time_out_and_do_not_hold_up_others(short_timeout_url: str) -> None:
+    host, port = short_timeout_url.removeprefix("http://").rstrip("/").split(":")
+    stalled = []
+    for index in range(20):
+        sock = socket.create_connection((host, int(port)), timeout=30)
+        if index % 3 == 1:  # half a request line and no more
+            sock.sendall(b"POST /api/lint HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        elif index % 3 == 2:  # a body shorter than its Content-Length
+            sock.sendall(
+                b"POST /api/lint HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                b"Content-Length: 100000\r\n\r\n{\"text\": \"\xe6\x8a\xa5"
+            )
+        stalled.append(sock)  # (index % 3 == 0: connected, sending nothing)
+    began = time.monotonic()
+    # Meanwhile another client is answered at once.
+    assert _post_raw(short_timeout_url, "/api/lint", {"text": SHORT_REPORT})[0] == 200
+    assert time.monotonic() - began < 5
+    # Each stalled connection is closed by the server after its silent second.
+    for sock in stalled:
+        sock.settimeout(15)
+        with contextlib.suppress(ConnectionResetError):  # closed: b"" (or a reset)
+            assert sock.recv(1024) == b""
+        sock.close()
+    assert time.monotonic() - began < 15
+    # And then a normal request is answered at once.
+    began = time.monotonic()
+    status, body = _post_raw(short_timeout_url, "/api/fix", {"text": SHORT_REPORT})
+    assert (status, body["fixed_codes"]) == (200, {"FZ503": 2})
+    assert time.monotonic() - began < 5
+
+
+# --------------------------------------------------------------------------- the WSGI application
+
+
+def _wsgi(app: Any, method: str, path: str, host: str, body: bytes = b"") -> tuple[str, dict[str, str], bytes]:
+    from wsgiref.util import setup_testing_defaults
+
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "HTTP_HOST": host,
+        "CONTENT_TYPE": "application/json",
+        "CONTENT_LENGTH": str(len(body)),
+        "wsgi.input": io.BytesIO(body),
+    }
+    setup_testing_defaults(environ)
+    answer: dict[str, Any] = {}
+
+    def start_response(status: str, headers: list[tuple[str, str]]) -> None:
+        answer.update(status=status, headers=dict(headers))
+
+    chunks = app(environ, start_response)
+    return answer["status"], answer["headers"], b"".join(chunks)
+
+
+def test_make_app_is_a_wsgi_application_with_allowed_hosts() -> None:
+    app = make_app(_linter(), allowed_hosts=["check.example.gov.cn"])
+    status, headers, body = _wsgi(app, "GET", "/", "check.example.gov.cn:8080")
+    assert status == "200 OK" and headers["Content-Type"] == "text/html; charset=utf-8"
+    assert b"reportlint-max-bytes" in body
+    payload = json.dumps({"text": SHORT_REPORT}, ensure_ascii=False).encode("utf-8")
+    status, _, body = _wsgi(app, "POST", "/api/lint", "CHECK.example.gov.cn", payload)
+    assert status == "200 OK" and json.loads(body)["summary"]["diagnostics"] >= 2
+    status, _, body = _wsgi(app, "GET", "/api/info", "127.0.0.1:80")  # loopback names always
+    assert status == "200 OK"
+    status, _, body = _wsgi(app, "GET", "/api/info", "evil.example")
+    assert (status, json.loads(body)) == ("403 Forbidden", {"error": "拒绝访问：自检页面只接受本机地址"})
+    status, headers, body = _wsgi(app, "HEAD", "/", "localhost")
+    assert status == "200 OK" and body == b"" and int(headers["Content-Length"]) > 0
+    status, _, body = _wsgi(app, "DELETE", "/api/lint", "localhost")
+    assert status == "405 Method Not Allowed" and "不支持此请求方法" in json.loads(body)["error"]
+    # By default: this computer's names only; "*": any.
+    assert _wsgi(make_app(_linter()), "GET", "/api/info", "check.example.gov.cn")[0] == "403 Forbidden"
+    assert _wsgi(make_app(_linter(), allowed_hosts=["*"]), "GET", "/api/info", "x.example")[0] == "200 OK"
+
+
+def test_an_error_inside_is_a_500_with_a_chinese_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: Any) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(Linter, "lint", broken)
+    app = make_app(_linter())
+    status, _, body = _wsgi(app, "POST", "/api/lint", "localhost", b'{"text": "x"}')
+    assert (status, json.loads(body)) == ("500 Internal Server Error", {"error": "服务器内部错误：这次检查没有完成，请重试"})
+
+
+def test_serve_allow_host_option(tmp_path: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "reportlint", "serve", "--port", "0", "--allow-host", "zijian.example.gov.cn"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert process.stdout is not None
+        found = regex.search(r"(http://127\.0\.0\.1:\d+/)", process.stdout.readline())
+        assert found
+        url = found.group(1)
+        assert call(url + "api/info", headers={"Host": "zijian.example.gov.cn:8765"})[0] == 200
+        assert call(url + "api/info", headers={"Host": "localhost"})[0] == 200
+        assert call(url + "api/info", headers={"Host": "evil.example"}) == (403, {"error": "拒绝访问：自检页面只接受本机地址"})
     finally:
         process.terminate()
         process.wait(timeout=30)

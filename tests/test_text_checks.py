@@ -76,3 +76,53 @@ def _require(tmp_path: Path, params: str) -> list[Rule]:
 def test_require_counts_what_it_needs(tmp_path: Path, params: str, text: str, messages: list[str]) -> None:
     _, diagnostics = lint_text(text, rules=_require(tmp_path, params))
     assert [d.message for d in diagnostics] == messages
+
+
+SUBSTITUTE_RULE = """code = "XX301"
+name = "table-terms"
+category = "formulation"
+severity = "warning"
+message = "“{wrong}”应为“{right}”"
+basis = "测试"
+
+[check]
+kind = "substitute"
+table = "data/terms.tsv"
+"""
+
+
+def _substitute(tmp_path: Path, table: bytes) -> Path:
+    directory = tmp_path / "pack"
+    (directory / "data").mkdir(parents=True)
+    (directory / "XX301.toml").write_text(SUBSTITUTE_RULE, encoding="utf-8")
+    (directory / "data" / "terms.tsv").write_bytes(table)
+    return directory
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        # (a short row loaded with a null suggestion and crashed while linting)
+        (b"action\tpattern\tsuggestion\nflag\t\xe7\x94\xb2\n", "替换表 data/terms.tsv 第 2 行的列数不够"),
+        (b"action\tpattern\nflag\t\xe7\x94\xb2\n", "替换表 data/terms.tsv 缺少列“suggestion”（表头应有 action、pattern、suggestion）"),
+        (
+            b"action\tpattern\tsuggestion\tseverity\nflag\t\xe7\x94\xb2\t\xe4\xb9\x99\tloud\n",
+            "替换表 data/terms.tsv 第 2 行“severity”的值“loud”无效，应为 error、warning、info、hint 之一",
+        ),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe", "无法读取替换表 data/terms.tsv：不是 UTF-8 编码的文本"),
+        (b"action\tpattern\tsuggestion\n" + b"\x00" * 300_000, "无法读取替换表 data/terms.tsv：不是制表符分隔的文本表"),
+    ],
+)
+def test_a_substitute_table_that_cannot_be_used_stops_the_load(tmp_path: Path, table: bytes, message: str) -> None:
+    from reportlint.rules import RuleError
+
+    directory = _substitute(tmp_path, table)
+    with pytest.raises(RuleError) as caught:
+        load_pack(directory)
+    assert str(caught.value) == f"{directory / 'XX301.toml'}:10: {message}"
+
+
+def test_a_substitute_table_is_read_inside_the_pack(tmp_path: Path) -> None:
+    directory = _substitute(tmp_path, "action\tpattern\tsuggestion\nflag\t甲\t乙\nallow\t甲方\t\n".encode())
+    _, diagnostics = lint_text("甲和甲方。\n", rules=load_pack(directory).rules)
+    assert [d.message for d in diagnostics] == ["“甲”应为“乙”"]

@@ -123,3 +123,192 @@ def test_the_tick_raises_only_in_a_long_rule_and_in_reportlint_code() -> None:
     with pytest.raises(TimeoutError):
         watch._tick(signal.SIGVTALRM, in_rule)
     assert watch.rule is None  # one exception per rule
+
+
+# --- issue 15: every pattern of a pack runs under the limit, on every surface and thread ---
+
+SLOW = "^(法|法法)+$"  # exponential on a long run of 法 that does not end the line
+SLOW_PACK = {
+    "pack.toml": f"""name = "slow"
+closing_parts = ["plan"]
+
+[parts.plan]
+label = "安排"
+aliases = ['{SLOW}']
+""",
+    "SL101-scope.toml": f"""code = "SL101"
+name = "slow-scope"
+category = "formulation"
+severity = "warning"
+message = "不要写“{{match}}”。"
+basis = "测试"
+scope = {{ section = ['{SLOW}'] }}
+
+[check]
+kind = "forbid"
+pattern = '甲'
+""",
+    "SL102-part.toml": """code = "SL102"
+name = "slow-part"
+category = "structure"
+severity = "warning"
+message = "缺少{part}。"
+basis = "测试"
+
+[check]
+kind = "section"
+part = "plan"
+""",
+    "SL103-unfinished.toml": """code = "SL103"
+name = "unfinished"
+category = "formulation"
+severity = "warning"
+message = "不要写“{match}”。"
+basis = "测试"
+if_unfinished = "info"
+
+[check]
+kind = "forbid"
+pattern = '丙'
+""",
+    "SL104-hint.toml": f"""code = "SL104"
+name = "slow-hint"
+category = "formulation"
+severity = "warning"
+message = "不要写“{{match}}”。"
+basis = "测试"
+info_if = 'matches("(?m){SLOW}")'
+
+[check]
+kind = "forbid"
+pattern = '丁'
+""",
+    "SL105-fine.toml": """code = "SL105"
+name = "fine"
+category = "formulation"
+severity = "warning"
+message = "不要写“{match}”。"
+basis = "测试"
+
+[check]
+kind = "forbid"
+pattern = '乙'
+""",
+}
+SLOW_TEXT = "一、" + "法" * 40 + "乙\n\n甲乙丙。\n\n二、" + "法" * 45 + "x\n\n甲。\n\n" + "法" * 45 + "x丁\n"
+SLOW_FOUND = [("RL001", "SL101"), ("RL001", "SL102"), ("RL001", "SL103"), ("RL001", "SL104"), ("SL105", ""), ("SL105", "")]
+
+
+@pytest.fixture
+def slow_pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A pack whose section scope, part alias (also a closing part) and info_if condition
+    backtrack catastrophically on the report's headings and lines."""
+    monkeypatch.setattr(watchdog, "RULE_TIMEOUT", 0.3)
+    directory = tmp_path / "slow"
+    directory.mkdir()
+    for name, text in SLOW_PACK.items():
+        (directory / name).write_text(text, encoding="utf-8")
+    return directory
+
+
+def _found(diagnostics: Any) -> list[tuple[str, str]]:
+    return sorted((d.code, d.message.split()[1] if d.code == "RL001" else "") for d in diagnostics)
+
+
+def test_pack_patterns_time_out_under_the_cli(
+    slow_pack: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from reportlint.cli import main
+
+    report = tmp_path / "r.txt"
+    report.write_text(SLOW_TEXT, encoding="utf-8")
+    started = time.perf_counter()
+    assert main(["check", str(report), "--rules", str(slow_pack), "--select", "SL", "--no-cache"]) == 1
+    assert time.perf_counter() - started < 8
+    out = capsys.readouterr().out
+    assert sorted(regex_code(line) for line in out.splitlines() if ": " in line) == SLOW_FOUND
+    assert "请检查 slow/pack.toml 中各部分（[parts.*]）的 aliases、strong 正则表达式" in out
+    assert "请检查 SL101-scope.toml 中的正则表达式" in out
+
+
+def regex_code(line: str) -> tuple[str, str]:
+    code = line.split()[1]
+    return code, line.split("规则 ")[1].split()[0] if code == "RL001" else ""
+
+
+def test_pack_patterns_time_out_in_another_thread(slow_pack: Path) -> None:
+    """As serve, the language server and report --html lint: no signal timer there."""
+    from reportlint.document import Document
+    from reportlint.engine import lint_document
+
+    rules = load_pack(slow_pack).rules
+    result: list[Any] = []
+    started = time.perf_counter()
+    worker = threading.Thread(target=lambda: result.append(lint_document(Document.from_text(SLOW_TEXT), rules)))
+    worker.start()
+    worker.join(timeout=60)
+    assert time.perf_counter() - started < 8
+    assert [_found(found) for found in result] == [SLOW_FOUND]
+
+
+def test_pack_patterns_time_out_in_the_report_dashboard(
+    slow_pack: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from reportlint.cli import main
+
+    report = tmp_path / "r.txt"
+    report.write_text(SLOW_TEXT, encoding="utf-8")
+    started = time.perf_counter()
+    code = main(["report", str(report), "--rules", str(slow_pack), "--no-cache", "--html", str(tmp_path / "o.html")])
+    assert code in (0, 1)
+    assert time.perf_counter() - started < 10
+    assert (tmp_path / "o.html").exists()
+
+
+def test_a_part_that_timed_out_is_not_searched_again(slow_pack: Path) -> None:
+    """The first rule that needs the part waits for the limit; the others are told at once."""
+    from reportlint.context import LintContext, PartTimeout
+    from reportlint.document import Document
+
+    pack = load_pack(slow_pack)
+    ctx = LintContext(Document.from_text(SLOW_TEXT), regex_timeout=0.3, strict_timeouts=True)
+    with pytest.raises(PartTimeout):
+        ctx.part_sections(pack.parts["plan"], pack)
+    started = time.perf_counter()
+    for _ in range(50):
+        with pytest.raises(PartTimeout):
+            ctx.part_sections(pack.parts["plan"], pack)
+    assert time.perf_counter() - started < 0.3
+    # Elsewhere (the dashboard's part columns) the part is taken as not found.
+    ctx = LintContext(Document.from_text(SLOW_TEXT), regex_timeout=0.3)
+    assert ctx.part_sections(pack.parts["plan"], pack) == []
+
+
+def test_a_part_is_blamed_only_when_its_own_search_took_the_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under the engine's watch the limit is the rule's: a rule that spent it on its own
+    pattern and is stopped just as it asks for a part must not make the part look slow."""
+    from reportlint.context import LintContext, PartTimeout
+    from reportlint.document import Document
+
+    monkeypatch.setattr(watchdog, "RULE_TIMEOUT", 0.2)
+    ctx = LintContext(Document.from_text("一、安排\n"), regex_timeout=None, strict_timeouts=True)
+    calls: list[str] = []
+
+    def stopped_at_once() -> list[Any]:
+        calls.append("quick")
+        raise TimeoutError("a rule ran for more than 0.2 s")
+
+    def stopped_after_a_while() -> list[Any]:
+        calls.append("slow")
+        started = time.thread_time()
+        while time.thread_time() - started < 0.15:
+            pass
+        raise TimeoutError("a rule ran for more than 0.2 s")
+
+    for _ in range(2):
+        with pytest.raises(PartTimeout):
+            ctx._searched(("part", "a", 0), stopped_at_once, [], part=True)
+    for _ in range(2):
+        with pytest.raises(PartTimeout):
+            ctx._searched(("part", "b", 0), stopped_after_a_while, [], part=True)
+    assert calls == ["quick", "quick", "slow"]  # the slow search is not run again

@@ -109,7 +109,10 @@ def lint_path(
     configuration found walking up from the file (as the command line does).  Raises
     LintError when the file cannot be read."""
     if config is None:
-        settings = find_config(Path(path).resolve().parent)
+        try:
+            settings = find_config(Path(path).resolve().parent)
+        except ConfigError as exc:
+            raise LintError(str(exc)) from None
         _check_codes(settings)
     else:
         settings = _config(config)

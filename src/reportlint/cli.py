@@ -16,9 +16,9 @@ from pathlib import Path
 
 from reportlint import __version__
 from reportlint.argparse_chinese import chinese_messages
-from reportlint.baseline import Baseline, BaselineError, write_baseline
+from reportlint.baseline import Baseline, BaselineError, check_baseline_target, write_baseline
 from reportlint.ci_formats import CI_FORMATTERS
-from reportlint.config import ConfigError, find_config, load_config
+from reportlint.config import MAX_FILE_SIZE_MB, ConfigError, find_config, load_config, show
 from reportlint.diagnostics import Diagnostic, Severity
 from reportlint.engine import RuleSet, load_ruleset
 from reportlint.formatters import FORMATTERS, Results, format_statistics
@@ -42,8 +42,10 @@ def _megabytes(value: str) -> float:
         size = float(value)
     except ValueError:
         size = 0.0
-    if not size > 0:
-        raise argparse.ArgumentTypeError(f"应为正数（MB）：{value}")
+    if not size > 0:  # (also NaN)
+        raise argparse.ArgumentTypeError(f"应为正数（MB）：{show(value)}")
+    if not size <= MAX_FILE_SIZE_MB:  # (also inf)
+        raise argparse.ArgumentTypeError(f"过大，应不超过 {MAX_FILE_SIZE_MB}（MB）：{show(value)}")
     return size
 
 
@@ -114,6 +116,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，仅本机可访问）")
     serve.add_argument("--port", type=int, default=8765, help="端口（默认 8765；0 表示自动选择空闲端口）")
     serve.add_argument("--open", action="store_true", help="启动后在浏览器中打开页面")
+    serve.add_argument(
+        "--allow-host",
+        action="append",
+        metavar="NAME",
+        help="另外接受以此主机名访问的请求（可重复，* 表示任意；内网部署时填内网域名）；"
+        "不给出时，监听本机地址只接受本机地址，监听其他地址不限",
+    )
     for sub in (report, serve):  # the same rule selection as check
         sub.add_argument("--select", type=_codes, help="只启用这些规则（代码或前缀，逗号分隔）")
         sub.add_argument("--extend-select", type=_codes, help="在默认规则之外再启用这些规则")
@@ -184,12 +193,20 @@ class UsageError(Exception):
 def run_check(args: argparse.Namespace) -> int:
     options = _options(args)
     baseline = Baseline.load(args.baseline) if args.baseline else None
+    if args.write_baseline:  # a folder that is missing, or a folder given as the file: before any work
+        check_baseline_target(args.write_baseline)
     results = Results(unsafe_fixes=args.unsafe_fixes)
     if args.unsafe_fixes and not (args.fix or args.diff):
         _error("--unsafe-fixes 只扩大 --fix 和 --diff 应用的修正范围，单独使用不修改文件；要写回请同时加 --fix")
     diffs: list[str] = []
     failed = False
     for outcome in lint_paths(list(args.paths), options, jobs=args.jobs):
+        if outcome.bad_config:  # the configuration's error is printed once, for its first file
+            results.errors.append((outcome.path, outcome.problem))
+            results.bad_config += 1
+            if outcome.error:
+                _error(outcome.error)
+            continue
         if outcome.error:
             results.errors.append((outcome.path, outcome.problem))
             results.unwritten += outcome.result is not None  # read and checked, but not written back
@@ -212,6 +229,10 @@ def run_check(args: argparse.Namespace) -> int:
             result.diagnostics = baseline.filter(result.document, result.diagnostics)
         failed = failed or any(d.severity >= result.fail_severity for d in result.diagnostics)
     if args.write_baseline:
+        unread = len(results.errors) - results.unwritten
+        if unread:  # a baseline without the files not checked would lose their findings
+            _error(f"{show(str(args.write_baseline), 200)}: {unread} 个文件没有检查，未写入基线（请先解决上面的问题）")
+            return EXIT_ERROR
         count = write_baseline(args.write_baseline, ((r.document, d) for r in results.files for d in r.diagnostics))
         print(f"已把 {count} 个问题写入基线 {args.write_baseline}", file=sys.stderr)
         return EXIT_ERROR if results.errors else EXIT_CLEAN

@@ -4,12 +4,15 @@ the report year, protected regions (inside 《》 or “”) and word boundaries
 from __future__ import annotations
 
 import bisect
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 import regex
 
+from reportlint import watchdog
 from reportlint.document import Document
 from reportlint.outline import Heading, Outline, Section, bare_headings, build_outline
 from reportlint.prefilter import LiteralIndex, LiteralScanner
@@ -42,6 +45,14 @@ PAIRED_REGIONS = {
 }
 
 
+class PartTimeout(TimeoutError):
+    """A pattern of the pack's parts (pack.toml's aliases or strong) ran out of time while
+    the sections of a part were looked for."""
+
+
+_T = TypeVar("_T")
+
+
 @dataclass(frozen=True, slots=True)
 class Span:
     """A range of the document a scope covers, with the section it came from."""
@@ -60,10 +71,17 @@ class LintContext:
     # The time limit a check passes to its searches; None while the engine's watch
     # enforces the limit for the whole rule (see reportlint.watchdog).
     regex_timeout: float | None = RULE_TIMEOUT
+    # A pack's heading patterns (parts, section scopes) that run out of time while sections
+    # are looked for are not run again on this document.  True (the engine): the lookup
+    # raises TimeoutError (PartTimeout for the parts' patterns) each time, and the rule that
+    # asked is reported as RL001; False (other callers, e.g. the dashboard's part columns):
+    # those sections are taken as not found.
+    strict_timeouts: bool = False
     _line_cuts: dict[int, frozenset[int]] = field(default_factory=dict, repr=False)
     _spans: dict[tuple[Scope, int], list[Span]] = field(default_factory=dict, repr=False)
     _sections: dict[tuple[Any, ...], list[Section]] = field(default_factory=dict, repr=False)
     _bare_on_top: dict[int, bool] = field(default_factory=dict, repr=False)
+    _timed_out: dict[tuple[Any, ...], bool] = field(default_factory=dict, repr=False)  # key -> a part's
 
     @cached_property
     def text(self) -> str:
@@ -130,8 +148,31 @@ class LintContext:
         key = ("part", part.name, id(pack))
         found = self._sections.get(key)
         if found is None:
-            found = self._sections[key] = self._find_part(part, pack)
+            found = self._sections[key] = self._searched(key, lambda: self._find_part(part, pack), [], part=True)
         return found
+
+    def _searched(self, key: tuple[Any, ...], compute: Callable[[], _T], default: _T, part: bool = False) -> _T:
+        """``compute()``, which runs a pack's heading patterns, unless one ran out of time
+        for ``key`` before (see ``strict_timeouts``); ``part``: the patterns are the parts'."""
+        if key in self._timed_out:
+            if not self.strict_timeouts:
+                return default
+            raise PartTimeout() if self._timed_out[key] else TimeoutError()
+        started = time.thread_time()
+        try:
+            return compute()
+        except TimeoutError as exc:
+            part = part or isinstance(exc, PartTimeout)
+            # Not searched again if these patterns took the time (under the engine's watch the
+            # limit is the rule's: a rule that spent it on its own pattern does not make the
+            # part it asks for afterwards look slow).
+            if time.thread_time() - started >= (self.regex_timeout or watchdog.RULE_TIMEOUT) / 2:
+                self._timed_out[key] = part
+            if not self.strict_timeouts:
+                return default
+            if part and not isinstance(exc, PartTimeout):
+                raise PartTimeout() from None
+            raise
 
     def part_pattern(self, part: Part) -> LazyPattern:
         """The part's heading pattern for this report's year (see Part.pattern_for)."""
@@ -147,7 +188,9 @@ class LintContext:
             if found:
                 return found
         if part.level is None:
-            return _outermost([s for s in sections if pattern.search(s.title)]) or self._bare_part_sections(part, pack)
+            timeout = self.regex_timeout
+            found = _outermost([s for s in sections if pattern.search(s.title, timeout=timeout)])
+            return found or self._bare_part_sections(part, pack)
         top = min((s.level for s in sections), default=None)
         found: list[Section] = []
         strong = part.strong_pattern
@@ -171,7 +214,12 @@ class LintContext:
             return [self.outline.root]  # no headings: no structure to judge
         others = [p for p in (pack.parts.values() if pack is not None else ()) if p is not part]
         patterns = [self.part_pattern(other) for other in others]
-        return [s for s in self.matching_sections(_ANY, top) if not any(p.search(s.title) for p in patterns)]
+        timeout = self.regex_timeout
+        return [
+            s
+            for s in self.matching_sections(_ANY, top)
+            if not any(p.search(s.title, timeout=timeout) for p in patterns)
+        ]
 
     @cached_property
     def heading_lines(self) -> frozenset[int]:
@@ -188,17 +236,22 @@ class LintContext:
         level-1 headings (第一部分 2024年工作情况 / 一、… / 第二部分 存在的不足和原因 / 一、…)."""
         found = self._bare_on_top.get(id(pack))
         if found is None:
-            required = [p for p in pack.parts.values() if p.required]
-            named = {
-                part.name
-                for heading in self.bare_headings
-                for part in required
-                if self.part_pattern(part).search(heading.title)
-            }
-            first_bare = min((h.start for h in self.bare_headings), default=len(self.text))
-            numbered_below = any(h.level == 1 and h.start > first_bare for h in self.outline.headings)
-            found = self._bare_on_top[id(pack)] = len(named) >= 2 and numbered_below
+            key = ("bare-on-top", id(pack))
+            found = self._bare_on_top[id(pack)] = self._searched(key, lambda: self._find_bare_on_top(pack), False, True)
         return found
+
+    def _find_bare_on_top(self, pack: Pack) -> bool:
+        required = [p for p in pack.parts.values() if p.required]
+        timeout = self.regex_timeout
+        named = {
+            part.name
+            for heading in self.bare_headings
+            for part in required
+            if self.part_pattern(part).search(heading.title, timeout=timeout)
+        }
+        first_bare = min((h.start for h in self.bare_headings), default=len(self.text))
+        numbered_below = any(h.level == 1 and h.start > first_bare for h in self.outline.headings)
+        return len(named) >= 2 and numbered_below
 
     def _bare_part_sections(self, part: Part, pack: Pack | None, any_part: bool = False) -> list[Section]:
         """Sections under bare headings matching ``part`` (``any_part``: any part of ``pack``):
@@ -207,36 +260,42 @@ class LintContext:
         end of the main text."""
         key = ("bare", part.name, id(pack), any_part)
         found = self._sections.get(key)
-        if found is not None:
-            return found
+        if found is None:
+            compute = lambda: self._find_bare_part_sections(part, pack, any_part)  # noqa: E731
+            found = self._sections[key] = self._searched(key, compute, [], part=True)
+        return found
+
+    def _find_bare_part_sections(self, part: Part, pack: Pack | None, any_part: bool) -> list[Section]:
         parts = [self.part_pattern(p) for p in pack.parts.values()] if pack is not None else [self.part_pattern(part)]
         wanted = parts if any_part else [self.part_pattern(part)]
         body_end = self.body_end
         on_top = pack is not None and self._bare_parts_on_top(pack)
+        timeout = self.regex_timeout
         bounds = sorted(
-            [h.start for h in self.bare_headings if any(p.search(h.title) for p in parts)]
+            [h.start for h in self.bare_headings if any(p.search(h.title, timeout=timeout) for p in parts)]
             + ([] if on_top else [self.doc.line_starts[h.line - 1] for h in self.outline.headings if h.level == 1])
         )
         found = []
         for heading in self.bare_headings:
-            if heading.start >= body_end or not any(p.search(heading.title) for p in wanted):
+            if heading.start >= body_end or not any(p.search(heading.title, timeout=timeout) for p in wanted):
                 continue
             start = self.doc.line_starts[heading.line - 1]
             end = next((b for b in bounds if b > heading.start), body_end)
             end_line = self.doc.line_of(end) - 1 if end < len(self.text) else self.doc.line_count
             found.append(Section(heading, 1, start, end, heading.line, end_line, parent=self.outline.root))
-        self._sections[key] = found
         return found
 
     def matching_sections(self, pattern: regex.Pattern[str] | LazyPattern, level: int | None) -> list[Section]:
         key = (pattern.pattern, pattern.flags, level)
         found = self._sections.get(key)
         if found is None:
-            found = self._sections[key] = [
+            timeout = self.regex_timeout
+            compute = lambda: [  # noqa: E731
                 section
                 for section in self.outline.section_list
-                if (level is None or section.level == level) and pattern.search(section.title)
+                if (level is None or section.level == level) and pattern.search(section.title, timeout=timeout)
             ]
+            found = self._sections[key] = self._searched(key, compute, [])
         return found
 
     def unfinished(self, pack: Pack) -> bool:

@@ -115,6 +115,10 @@ class Document:
     # Text files with a few bytes that did not decode: (offset of the U+FFFD put in their
     # place, the raw bytes); reported as RL004, and such a file is never rewritten.
     undecodable: tuple[tuple[int, bytes], ...] = ()
+    # Text files: the bytes that were read and linted.  --fix writes the file back only while
+    # it still holds exactly these bytes (a change in between, even a re-save of the same text
+    # in another encoding, is never overwritten).
+    source_bytes: bytes | None = field(default=None, repr=False)
 
     @classmethod
     def from_text(cls, text: str, path: str = "<text>", **kwargs: object) -> Document:

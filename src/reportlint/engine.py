@@ -13,7 +13,7 @@ from typing import Any
 from reportlint import watchdog
 from reportlint.checks.expression import condition_holds
 from reportlint.config import Config
-from reportlint.context import LintContext
+from reportlint.context import LintContext, PartTimeout
 from reportlint.diagnostics import Diagnostic, Fix, Severity
 from reportlint.document import Document
 from reportlint.internal import (
@@ -163,13 +163,17 @@ def effective_profile(ctx: LintContext, config: Config, packs: Sequence[Pack]) -
     return profile
 
 
-def _timeout_diagnostic(rule: Rule, doc: Document) -> Diagnostic:
+def _timeout_diagnostic(rule: Rule, doc: Document, error: TimeoutError | None = None) -> Diagnostic:
+    if isinstance(error, PartTimeout):  # a part's heading pattern, met while finding the rule's sections
+        where = f"{rule.pack.directory.name}/pack.toml 中各部分（[parts.*]）的 aliases、strong 正则表达式"
+    else:
+        where = f"{rule.path.name} 中的正则表达式"
     return Diagnostic(
         code=TIMEOUT,
         name="rule-timeout",
         category="internal",
         severity=Severity.ERROR,
-        message=f"规则 {rule.code} 的匹配超时，已跳过该规则；请检查 {rule.path.name} 中的正则表达式。",
+        message=f"规则 {rule.code} 的匹配超时，已跳过该规则；请检查 {where}。",
         start=0,
         end=0,
         basis="reportlint 内部检查",
@@ -218,7 +222,7 @@ def literal_scanner(rules: Sequence[Rule]) -> LiteralScanner:
 def lint_document(doc: Document, rules: Sequence[Rule], config: Config | None = None) -> list[Diagnostic]:
     """Run ``rules`` over ``doc``; diagnostics sorted by position, duplicates dropped."""
     config = config or Config()
-    ctx = LintContext(doc, scanner=literal_scanner(rules))
+    ctx = LintContext(doc, scanner=literal_scanner(rules), strict_timeouts=True)
     ctx.profile = effective_profile(ctx, config, list({id(r.pack): r.pack for r in rules}.values()))
     year = ctx.report_year
     common = {
@@ -254,26 +258,35 @@ def _run_rules(
     path = doc.path
     unfinished: dict[int, bool] = {}  # per pack: whether the report looks unfinished
     for rule in rules:
-        demote = False
-        if rule.if_unfinished:
-            pack_id = id(rule.pack)
-            if pack_id not in unfinished:
-                unfinished[pack_id] = ctx.unfinished(rule.pack)
-            if unfinished[pack_id]:
-                if rule.if_unfinished == "skip":
-                    continue
-                demote = True
+        # Everything that runs a pack's patterns for the rule (its parts' headings, its
+        # conditions, its check) runs under the rule's time limit.
         try:
             watch.rule = rule
+            demote = False
+            if rule.if_unfinished:
+                pack_id = id(rule.pack)
+                if pack_id not in unfinished:
+                    unfinished[pack_id] = ctx.unfinished(rule.pack)
+                if unfinished[pack_id]:
+                    if rule.if_unfinished == "skip":
+                        watch.rule = None
+                        continue
+                    demote = True
             if rule.condition is not None and not condition_holds(ctx, rule.pack, rule.condition):
                 watch.rule = None
                 continue
             findings = list(rule.check.run(ctx))
+            # (whether the findings are only hints: asked only when there are some)
+            informative = (
+                condition_holds(ctx, rule.pack, rule.info_condition)
+                if findings and rule.info_condition is not None and not demote and not overrides.get(rule.code)
+                else None
+            )
             watch.rule = None
-        except TimeoutError:
+        except TimeoutError as error:
             # A pathological pattern must not hang or crash a batch: report it and go on.
             watch.rule = None
-            diagnostics.append(_timeout_diagnostic(rule, doc))
+            diagnostics.append(_timeout_diagnostic(rule, doc, error))
             continue
         if not findings:
             continue
@@ -285,8 +298,8 @@ def _run_rules(
         if demote and not override:
             rule_severity, note = Severity.INFO, rule.pack.settings.get("unfinished_note", "")
             message = message + note
-        elif rule.info_condition is not None and not override:
-            demote = condition_holds(ctx, rule.pack, rule.info_condition)
+        elif informative is not None:
+            demote = informative
             rule_severity = Severity.INFO if demote else rule_severity
         for start, end, found_values, edits, found_severity in findings:
             key = (code, start, end)

@@ -34,6 +34,7 @@ class Results:
     written: int = 0  # files --fix wrote back
     unwritten: int = 0  # files checked whose fixes could not be written (their errors are in ``errors``)
     unsafe_fixes: bool = False  # --unsafe-fixes: fixes that need a look count as applicable
+    bad_config: int = 0  # files not checked because their configuration is bad (in ``errors`` too)
 
     @cached_property
     def _titles(self) -> dict[str, str]:
@@ -90,18 +91,21 @@ def summary_line(results: Results) -> str:
     counts = Counter(d.severity.chinese for d in results.diagnostics)
     total = sum(counts.values())
     files = len(results.files)
-    unread = len(results.errors) - results.unwritten
+    unread = len(results.errors) - results.unwritten - results.bad_config
+    unchecked = unread + results.bad_config
     if total:
         parts = "，".join(f"{name} {counts[name]}" for name in ("错误", "警告", "提示", "建议") if counts[name])
         line = f"发现 {total} 个问题（{parts}），检查 {files} 个文件"
     elif not files:
         line = "没有检查任何文件"
-    elif unread:
+    elif unchecked:
         line = f"已检查的 {files} 个文件未发现问题"
     else:
         line = f"未发现问题（检查 {files} 个文件）"
     if unread:
         line += f"；{unread} 个文件无法读取，没有检查"
+    if results.bad_config:
+        line += f"；{results.bad_config} 个文件的配置有误，没有检查"
     if results.written:
         line += f"；已自动修正 {results.fixed} 个问题，写回 {results.written} 个文件"
     if results.unwritten:

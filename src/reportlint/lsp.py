@@ -6,18 +6,32 @@ fix-all source action, and explains a rule on hover.  Everything runs locally.
 
 Positions are always UTF-16 code units (the LSP default): the server declines the
 UTF-8/UTF-32 encodings a client may offer, because ``Document.lsp_position`` counts
-UTF-16.  Lint runs on one worker thread, so the event loop stays responsive and
-lints never run concurrently; a lint error is logged to the client, never fatal.
+UTF-16.  A lint error is logged to the client, never fatal.
+
+Scheduling: each lint runs on a thread of its own, so the event loop stays responsive.
+A document is linted by one thread at a time; edits made meanwhile queue one lint of
+the latest text (intermediate versions are dropped, and a result for a text that has
+changed since is never published).  At most :data:`LINT_SLOTS` lints share the CPU;
+a lint that has held its slot for :data:`SLOT_SECONDS` (a huge document, a rule pack
+with a catastrophic pattern) goes on outside the slots, so one slow document never
+delays the diagnostics of another.
+
+Framing: the server reads the stdio stream itself (:class:`FrameReader`, replacing
+pygls's reader loop, see ``ReportServer.start_io``) so that a bad frame -- a bad or
+missing ``Content-Length``, a body that is not JSON -- is logged and skipped and the
+server resynchronises on the next valid header instead of falling silent.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import logging
 import sys
+import threading
 import traceback
-from collections.abc import Generator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -25,6 +39,8 @@ from typing import Any
 
 import regex
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
+from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.uris import to_fs_path
@@ -46,6 +62,13 @@ DOCX_SUFFIX = ".docx"
 DEFAULT_DEBOUNCE_MS = 300
 FIX_ALL_TITLE = "修正全部可安全修正的问题"
 UNSAFE_MARK = "（需确认）"
+LINT_SLOTS = 2  # lints running at once (more only contend for the interpreter)
+SLOT_SECONDS = 1.0  # a lint holds its slot this long at most, then goes on outside the slots
+SLOW_NOTICE_SECONDS = 10.0  # a lint running longer than this is mentioned in the client's log
+MAX_MESSAGE_BYTES = 256 * 1024 * 1024  # a larger Content-Length is refused as a bad frame
+MAX_HEADER_LINE = 8 * 1024  # a longer header line is not a header
+
+logger = logging.getLogger("reportlint.lsp")
 
 
 # --------------------------------------------------------------------------- analysis
@@ -200,7 +223,8 @@ def code_actions(
                 )
             )
     if wanted(types.CodeActionKind.SourceFixAll):
-        edits = applicable_edits(analysis.diagnostics, unsafe=False)
+        # (with the text: a fix that would move a Markdown suppression comment is left out, as in --fix)
+        edits = applicable_edits(analysis.diagnostics, unsafe=False, text=analysis.document.text)
         if edits:
             fixed = [lsp for d, lsp in zip(analysis.diagnostics, analysis.lsp_diagnostics, strict=True) if d.fix]
             actions.append(
@@ -255,10 +279,154 @@ class _Settings:
 _Messages = list[tuple[types.MessageType, str]]
 
 
-@dataclass
+class _Superseded:
+    """What a queued lint returns when a newer one replaced it before it started."""
+
+
+SUPERSEDED = _Superseded()
+
+
+@dataclass(eq=False)
 class _Job:
     key: tuple[str, str | None]  # (uri, text linted; None for a file read from disk)
-    future: asyncio.Future[Analysis | None]
+    future: asyncio.Future[Analysis | _Superseded | None] | None = None
+
+
+def _in_thread(function: Callable[..., Any], *args: Any) -> asyncio.Future[Any]:
+    """Run ``function(*args)`` on a new daemon thread; its result as a future of the running loop.
+
+    A daemon thread, not a pool: a lint that never ends (a pathological rule) neither
+    holds up other documents nor keeps the process alive after the client says exit."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[Any] = loop.create_future()
+
+    def deliver(result: Any, error: BaseException | None) -> None:
+        if future.done():
+            return
+        if error is None:
+            future.set_result(result)
+        else:
+            future.set_exception(error)
+
+    def work() -> None:
+        result: Any = None
+        error: BaseException | None = None
+        try:
+            result = function(*args)
+        except BaseException as exc:  # delivered to the awaiting task
+            error = exc
+        with contextlib.suppress(RuntimeError):  # the loop has closed: the server stopped meanwhile
+            loop.call_soon_threadsafe(deliver, result, error)
+
+    threading.Thread(target=work, name="reportlint-lint", daemon=True).start()
+    return future
+
+
+# --------------------------------------------------------------------------- framing
+
+_TOKEN = regex.compile(rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+# Where a frame starts again after a bad one: anywhere, even mid-line (a body is not
+# followed by a newline, so the next header is glued to the end of a skipped body).
+_RESYNC = regex.compile(rb"Content-Length[ \t]*:[ \t]*[0-9]{1,12}[ \t]*\r?\n", regex.IGNORECASE)
+_RESYNC_TAIL = 64  # bytes kept while resynchronising: a header may be split across reads
+
+
+def _preview(data: bytes) -> str:
+    text = data.decode("utf-8", "replace").strip()
+    text = text.replace("\r", "\\r").replace("\n", "\\n")
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+class FrameReader:
+    """The LSP base protocol's framing (``Content-Length`` headers, then the body),
+    forgiving bad frames: ``feed`` bytes as they come, get the complete bodies back.
+
+    A header block without a valid ``Content-Length`` (not a number, negative, zero,
+    over :data:`MAX_MESSAGE_BYTES`, missing), or a line that is no header at all, is
+    reported through ``report`` (one Chinese line) and skipped together with whatever
+    follows, up to the next valid ``Content-Length`` header."""
+
+    def __init__(self, report: Callable[[str], None]) -> None:
+        self.report = report
+        self.buffer = bytearray()
+        self.body_length: int | None = None  # set once a header block is complete
+        self.length: int | None = None  # the header block's valid Content-Length so far
+        self.problem: str | None = None  # what is wrong with the header block so far
+        self.resyncing = False
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        """Add ``data``; yield each body complete so far (``recover`` may be called between)."""
+        self.buffer += data
+        while True:
+            step = self._step()
+            if step is False:
+                return
+            if step is not True:
+                yield step
+
+    def recover(self, body: bytes) -> None:
+        """``body`` turned out not to be JSON: report it, and if a header hides in it (its
+        Content-Length was too large and swallowed the next message) read on from there."""
+        self.report(f"消息内容不是有效的 JSON（{len(body)} 字节：{_preview(body)}）")
+        found = _RESYNC.search(body, 1)
+        if found is not None:
+            self.buffer[:0] = body[found.start() :]
+            self.body_length = self.length = self.problem = None
+            self.resyncing = False
+
+    def _bad(self, problem: str) -> None:
+        self.report(problem)
+        self.length = self.problem = None
+        self.resyncing = True
+
+    def _step(self) -> bytes | bool:
+        """Consume one part of a frame: a body when complete, else whether anything was consumed."""
+        buffer = self.buffer
+        if self.body_length is not None:
+            if len(buffer) < self.body_length:
+                return False
+            body = bytes(buffer[: self.body_length])
+            del buffer[: self.body_length]
+            self.body_length = None
+            return body
+        if self.resyncing:
+            found = _RESYNC.search(buffer)
+            if found is None:
+                del buffer[: max(len(buffer) - _RESYNC_TAIL, 0)]
+                return False
+            del buffer[: found.start()]
+            self.resyncing = False
+            return True
+        end = buffer.find(b"\n")
+        if end < 0:
+            if len(buffer) > MAX_HEADER_LINE:
+                self._bad(f"无法识别的内容“{_preview(buffer)}”")
+                return True
+            return False
+        line = bytes(buffer[: end + 1]).rstrip(b"\r\n")
+        if not line:  # the end of the header block
+            del buffer[: end + 1]
+            if self.problem is not None:
+                self._bad(self.problem)
+            elif self.length is None:
+                self._bad("缺少 Content-Length 消息头")
+            else:
+                self.body_length, self.length = self.length, None
+            return True
+        name, colon, value = line.partition(b":")
+        if not colon or _TOKEN.fullmatch(name) is None:
+            self._bad(f"无法识别的内容“{_preview(line)}”")  # resynchronise from this very line
+            return True
+        del buffer[: end + 1]
+        if name.lower() == b"content-length":
+            digits = value.strip(b" \t")
+            if digits.isdigit() and 0 < int(digits) <= MAX_MESSAGE_BYTES:
+                self.length = int(digits)
+            else:
+                self.problem = f"Content-Length: {_preview(digits)}" + (
+                    "（超过上限）" if digits.isdigit() and int(digits) else ""
+                )
+        return True
 
 
 class ReportServer(LanguageServer):
@@ -278,8 +446,11 @@ class ReportServer(LanguageServer):
         self.jobs: dict[str, _Job] = {}
         self.settings: dict[str, _Settings] = {}
         self.reported: set[str] = set()  # configuration problems already shown to the user
+        self.settings_generation = 0  # bumped when the configuration is reloaded
         self.shutdown_requested = False
-        self.linter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reportlint-lint")
+        self.client_ready = False  # initialize received: the client may be sent log messages
+        self.slots = asyncio.Semaphore(LINT_SLOTS)
+        self.lint_budget = SLOT_SECONDS
 
     # ----------------------------------------------------------------- helpers
 
@@ -301,6 +472,7 @@ class ReportServer(LanguageServer):
         cached = self.settings.get(path)
         if cached is not None:
             return cached, None
+        generation = self.settings_generation
         problem = None
         try:
             config = find_config(Path(path).resolve().parent)
@@ -310,7 +482,8 @@ class ReportServer(LanguageServer):
             config = Config()
             rules = load_ruleset(config).select(config, path)
         settings = _Settings(config, rules)
-        self.settings[path] = settings
+        if generation == self.settings_generation:  # not reloaded meanwhile (lints run on threads)
+            self.settings[path] = settings
         return settings, problem
 
     def _lint(self, uri: str, kind: str, text: str | None, version: int | None) -> tuple[Analysis | None, _Messages]:
@@ -346,26 +519,75 @@ class ReportServer(LanguageServer):
             text, version = document.source, document.version
         analysis = self.analyses.get(uri)
         if analysis is None or fresh or (kind == "text" and analysis.text != text):
-            key = (uri, text)
             job = self.jobs.get(uri)
-            if job is None or job.key != key or fresh:
-                loop = asyncio.get_running_loop()
-                future = loop.run_in_executor(self.linter, self._lint, uri, kind, text, version)
-                job = _Job(key, asyncio.ensure_future(self._finish(uri, future)))
-                self.jobs[uri] = job
+            if job is None or job.key != (uri, text) or fresh:
+                job = self._queue(uri, kind, text, version)
             # Shielded: a newer edit cancels the waiting task, not a lint others may share.
-            analysis = await asyncio.shield(job.future)
+            assert job.future is not None
+            result = await asyncio.shield(job.future)
+            while isinstance(result, _Superseded):  # replaced before it ran: the newer lint answers
+                newer = self.jobs.get(uri)
+                if newer is None or newer is job or newer.future is None:
+                    return None
+                job = newer
+                result = await asyncio.shield(newer.future)
+            analysis = result
         if analysis is not None and kind == "text" and analysis.text == text:
             analysis.version = version  # the same text may come back under a newer version (edit, then undo)
         return analysis
 
-    async def _finish(self, uri: str, future: asyncio.Future[tuple[Analysis | None, _Messages]]) -> Analysis | None:
-        analysis, messages = await future
-        for kind, message in messages:
-            self.log(message, kind)
-            if kind == types.MessageType.Warning and message not in self.reported:
+    def _queue(self, uri: str, kind: str, text: str | None, version: int | None) -> _Job:
+        """A lint of ``uri``'s ``text``, after the document's previous one; it replaces any
+        lint of the document still waiting."""
+        previous = self.jobs.get(uri)
+        job = _Job((uri, text))
+        job.future = asyncio.ensure_future(self._run(job, previous, kind, text, version))
+        self.jobs[uri] = job
+        return job
+
+    async def _run(
+        self, job: _Job, previous: _Job | None, kind: str, text: str | None, version: int | None
+    ) -> Analysis | _Superseded | None:
+        uri = job.key[0]
+        if previous is not None and previous.future is not None and not previous.future.done():
+            await asyncio.wait([previous.future])  # one lint per document at a time
+        if self.jobs.get(uri) is not job or self.shutdown_requested:
+            return SUPERSEDED
+        await self.slots.acquire()
+        held = True
+
+        def release() -> None:
+            nonlocal held
+            if held:
+                held = False
+                self.slots.release()
+
+        if self.jobs.get(uri) is not job or self.shutdown_requested:  # edited while waiting for a slot
+            release()
+            return SUPERSEDED
+        loop = asyncio.get_running_loop()
+        timers = [
+            loop.call_later(self.lint_budget, release),  # a slow lint no longer holds up the others
+            loop.call_later(
+                SLOW_NOTICE_SECONDS,
+                lambda: self.log(
+                    f"reportlint: 检查 {self.path_of(uri)} 已超过 {SLOW_NOTICE_SECONDS:g} 秒，仍在后台进行，"
+                    "其他文档照常检查（可能是规则包中有过慢的正则表达式）",
+                    types.MessageType.Warning,
+                ),
+            ),
+        ]
+        try:
+            analysis, messages = await _in_thread(self._lint, uri, kind, text, version)
+        finally:
+            for timer in timers:
+                timer.cancel()
+            release()
+        for level, message in messages:
+            self.log(message, level)
+            if level == types.MessageType.Warning and message not in self.reported:
                 self.reported.add(message)  # show each configuration or reading problem once
-                self.window_show_message(types.ShowMessageParams(type=kind, message=message))
+                self.window_show_message(types.ShowMessageParams(type=level, message=message))
         if analysis is not None and uri in self.kinds:
             self.analyses[uri] = analysis
         return analysis
@@ -410,10 +632,65 @@ class ReportServer(LanguageServer):
 
     def reload_config(self) -> None:
         find_config.cache_clear()
+        self.settings_generation += 1
         self.settings.clear()
         self.reported.clear()
         for uri in list(self.kinds):
             self.schedule(uri, fresh=True)
+
+    # ----------------------------------------------------------------- stdio
+
+    def frame_problem(self, problem: str) -> None:
+        """A bad frame: on stderr (the editor's LSP log) and, once initialised, in the client's log."""
+        message = f"收到无效的消息，已丢弃（{problem}），从下一个有效的 Content-Length 消息头继续"
+        logger.warning("%s", message)
+        if self.client_ready:
+            self.log(f"reportlint: {message}", types.MessageType.Warning)
+
+    def start_io(self, stdin: Any = None, stdout: Any = None) -> None:
+        """Serve over stdio until exit or end of input (pygls's ``_start_io_async``, with
+        :class:`FrameReader` in place of pygls's reader loop, which falls silent after
+        a bad frame)."""
+        self._stop_event = threading.Event()
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        try:
+            asyncio.run(self._read_messages(stdin or sys.stdin.buffer))
+        except BrokenPipeError:
+            logger.error("与编辑器的连接已断开，语言服务器退出")
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            self.shutdown()
+
+    async def _read_messages(self, stdin: Any) -> None:
+        loop = asyncio.get_running_loop()
+        frames = FrameReader(self.frame_problem)
+        read = stdin.read1 if hasattr(stdin, "read1") else stdin.readline
+        stop = self._stop_event
+        assert stop is not None
+        while not stop.is_set():
+            data = await loop.run_in_executor(self.thread_pool, read, 1 << 16)
+            if not data:
+                break
+            for body in frames.feed(data):
+                self._receive(frames, body)
+
+    def _receive(self, frames: FrameReader, body: bytes) -> None:
+        """Handle one message (what pygls's loop does with a body), or report a body that is not JSON."""
+        try:
+            message = json.loads(body, object_hook=self.protocol.structure_message)
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            frames.recover(body)
+            return
+        except Exception as exc:  # a message that does not fit its type: logged as pygls does
+            logger.exception("无法处理收到的消息")
+            self.report_server_error(exc, JsonRpcException)
+            return
+        try:
+            self.protocol.handle_message(message)
+        except Exception as exc:
+            logger.exception("无法处理收到的消息")
+            self.report_server_error(exc, JsonRpcException)
 
 
 def document_kind(uri: str, language_id: str | None) -> str | None:
@@ -442,6 +719,7 @@ def create_server() -> ReportServer:
 
     @server.feature(types.INITIALIZE)
     def initialize(params: types.InitializeParams) -> None:
+        server.client_ready = True
         seconds = _debounce_seconds(params.initialization_options)
         if seconds is not None:
             server.debounce = seconds
@@ -463,8 +741,7 @@ def create_server() -> ReportServer:
     def shutdown(params: Any = None) -> None:
         server.shutdown_requested = True
         for task in server.pending.values():
-            task.cancel()
-        server.linter.shutdown(wait=False, cancel_futures=True)
+            task.cancel()  # lints still queued are dropped; running ones end on their own threads
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(params: types.DidOpenTextDocumentParams) -> None:
@@ -541,6 +818,7 @@ def serve() -> int:
 
 __all__ = [
     "Analysis",
+    "FrameReader",
     "ReportServer",
     "analyse",
     "analyse_document",

@@ -373,6 +373,7 @@ def _error_from_oserror(path: str, exc: OSError) -> InputError:
 def _document(data: bytes, path: str) -> Document:
     decoded = decode_report(data, path=path)
     doc = Document.from_text(decoded.text, path=path, encoding=decoded.encoding, bom=decoded.bom)
+    doc.source_bytes = data
     if decoded.damage:
         # Offsets in the normalised text: each CRLF before a spot became one character.
         doc.undecodable = tuple(

@@ -11,15 +11,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reportlint.config import Config, find_config, load_config
+from reportlint.config import Config, ConfigError, find_config, load_config
 from reportlint.diagnostics import Diagnostic, Severity
 from reportlint.document import Document
 from reportlint.engine import lint_document, load_ruleset
-from reportlint.fixes import FIXABLE_SUFFIXES, FixWriteError, fix_until_stable, unified_diff, write_fixed
+from reportlint.fixes import (
+    FIXABLE_SUFFIXES,
+    FixWriteError,
+    check_not_emptied,
+    fix_until_stable,
+    unified_diff,
+    write_fixed,
+)
 from reportlint.formatters import FileResult
 from reportlint.internal import DUPLICATE
 from reportlint.reading import InputError, iter_report_files, read_path
-from reportlint.rules import Rule
+from reportlint.rules import Rule, RuleError
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
@@ -60,6 +67,7 @@ class FileOutcome:
     fixed_text: str | None = None  # for --fix on standard input
     note: str = ""  # said on stderr, not an error
     written: bool = False  # --fix wrote the file back
+    bad_config: bool = False  # not checked: its nearest configuration is bad (said once, in ``error``)
 
 
 def base_config_for(path: str, options: RunOptions) -> Config:
@@ -139,20 +147,22 @@ def lint_file(path: str, options: RunOptions) -> FileOutcome:
             if options.diff:
                 outcome.diff = unified_diff(doc, fixed.document)
                 return _with_result(outcome, doc, diagnostics)
-            if path == "-":
-                outcome.fixed_text = fixed.document.text
-            else:
-                try:
+            try:
+                if path == "-":
+                    check_not_emptied(doc.path, doc, fixed)
+                    outcome.fixed_text = fixed.document.text
+                else:
                     write_fixed(path, doc, fixed)
-                except FixWriteError as exc:
-                    outcome.error, outcome.problem = str(exc), exc.problem
-                    return _with_result(outcome, doc, diagnostics)
-                outcome.written = True
+                    outcome.written = True
+            except FixWriteError as exc:  # the file is left as it was: its findings as read
+                outcome.error, outcome.problem = str(exc), exc.problem
+                return _with_result(outcome, doc, diagnostics)
             doc, diagnostics = fixed.document, fixed.diagnostics
     return _with_result(outcome, doc, diagnostics)
 
 
 def _with_result(outcome: FileOutcome, doc: Document, diagnostics: list[Diagnostic]) -> FileOutcome:
+    doc.source_bytes = None  # only --fix needed them: not sent back from a worker process
     outcome.result = FileResult(doc, diagnostics, outcome.fail_severity)
     return outcome
 
@@ -181,13 +191,19 @@ def _pool_context() -> BaseContext:
 
 
 def lint_paths(paths: Sequence[str], options: RunOptions, jobs: int | None = None) -> Iterator[FileOutcome]:
-    """Outcomes for every report under ``paths``, in the order a serial run gives."""
+    """Outcomes for every report under ``paths``, in the order a serial run gives.  A bad
+    configuration stops the run (ConfigError) before anything is read: the one given with
+    --config, or the one found for every file; one found for only some files is reported
+    once and the files under it are skipped, the others checked."""
+    if options.config_path is not None:
+        rules_for("-", options)
     items = list(iter_report_files(list(paths)))
-    files = [item for item in items if isinstance(item, str) and item != "-"]
+    skipped = _under_bad_configs(items, options)
+    files = [item for i, item in enumerate(items) if isinstance(item, str) and item != "-" and i not in skipped]
     jobs = default_jobs() if jobs is None or jobs <= 0 else jobs
     workers = min(jobs, len(files) // MIN_FILES_PER_WORKER)
     if workers <= 1:
-        yield from (_outcome(item, options) for item in items)
+        yield from (skipped[i] if i in skipped else _outcome(item, options) for i, item in enumerate(items))
         return
     # Compile the rules once here, before forking, so no worker compiles them again.
     rules_for(files[0], options)
@@ -196,8 +212,55 @@ def lint_paths(paths: Sequence[str], options: RunOptions, jobs: int | None = Non
 
     with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
         done = pool.map(lint_file, files, [options] * len(files), chunksize=chunk)
-        for item in items:
-            yield next(done) if isinstance(item, str) and item != "-" else _outcome(item, options)
+        for i, item in enumerate(items):
+            if i in skipped:
+                yield skipped[i]
+            else:
+                yield next(done) if isinstance(item, str) and item != "-" else _outcome(item, options)
+
+
+def _under_bad_configs(items: Sequence[str | InputError], options: RunOptions) -> dict[int, FileOutcome]:
+    """The outcomes of the files (by position in ``items``) whose nearest configuration is
+    bad (or names a bad rule folder), each bad configuration reported on the first of them
+    only; the first error raised when nothing else is left to check."""
+    if options.config_path is not None:  # checked already: one configuration for every file
+        return {}
+    problems: dict[Path, ConfigError | RuleError | None] = {}
+    reported: set[str] = set()
+    skipped: dict[int, FileOutcome] = {}
+    first: ConfigError | RuleError | None = None
+    others = False
+    for index, item in enumerate(items):
+        if not isinstance(item, str):
+            others = True
+            continue
+        try:
+            start = Path.cwd() if item == "-" else Path(item).resolve().parent
+        except (OSError, RuntimeError):  # a symlink loop: reading the file reports it
+            others = True
+            continue
+        if start not in problems:
+            try:
+                rules_for(item, options)
+                problems[start] = None
+            except (ConfigError, RuleError) as exc:  # (RuleError: a rule folder the configuration names)
+                problems[start] = exc
+        problem = problems[start]
+        if problem is None:
+            others = True
+            continue
+        message = str(problem)
+        first = first or problem
+        skipped[index] = FileOutcome(
+            item,
+            error=None if message in reported else message,
+            problem=f"配置文件有误，没有检查：{message}",
+            bad_config=True,
+        )
+        reported.add(message)
+    if first is not None and not others:
+        raise first
+    return skipped
 
 
 def _outcome(item: str | InputError, options: RunOptions) -> FileOutcome:

@@ -135,6 +135,34 @@ PROPERTIES = [
 ]  # fmt: skip
 
 
+# Fuzzers of other inputs (configuration, rule files, baselines) live in modules of their
+# own beside this file, each exposing FUZZ_PROPERTIES: (name, strategy, check, encode,
+# suffix) tuples, where check(case) raises on a failure and encode(case) gives the bytes
+# saved to regressions/ (replayed by that module's own tests).
+FUZZ_MODULES = ("fuzz_config", "fuzz_rules", "fuzz_baseline")
+
+
+def _module_properties() -> list[Property]:
+    import importlib
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    found = []
+    for name in FUZZ_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        for prop_name, strategy, check, encode, suffix in module.FUZZ_PROPERTIES:
+            save = (lambda n, e, x: lambda case: _write(n, x, e(case)))(prop_name, encode, suffix)
+            found.append(Property(prop_name, strategy, check, save))
+    return found
+
+
+PROPERTIES += _module_properties()
+
+
 def _signature(exc: BaseException) -> str:
     """What kind of failure this is, ignoring numbers (used to keep minimising the same bug)."""
     first = (str(exc).splitlines() or [""])[0]

@@ -1,8 +1,10 @@
 """Check kinds: the vocabulary rule files use in ``[check] kind = "..."``.
 
 Each kind is a class registered under its name.  It declares the parameters
-it accepts (name -> type); the loader rejects unknown or mistyped parameters
-with the rule file's line.  ``compile`` runs once per process per rule
+it accepts (``params``: name -> :class:`reportlint.rules.Field`, the kind's field
+table) and the values its findings give messages (``placeholders``); the loader
+rejects unknown or mistyped parameters, and unknown placeholders, with the rule
+file's line.  ``compile`` runs once per process per rule
 (patterns, tables); ``run`` yields :class:`Finding` objects for one document.
 """
 
@@ -14,7 +16,7 @@ from typing import Any, ClassVar, NamedTuple
 
 from reportlint.context import LintContext
 from reportlint.diagnostics import Edit
-from reportlint.rules import Rule, RuleError, did_you_mean, type_name
+from reportlint.rules import Field, Place, Rule, RuleError, check_table, did_you_mean
 
 KINDS: dict[str, type[Check]] = {}
 
@@ -34,8 +36,11 @@ class Check:
     """Base class of all check kinds."""
 
     kind: ClassVar[str]
-    params: ClassVar[dict[str, type | tuple[type, ...]]] = {}
+    params: ClassVar[dict[str, Field]] = {}
     required: ClassVar[tuple[str, ...]] = ()
+    # The names a message may use besides reportlint.rules.COMMON_PLACEHOLDERS: the keys of
+    # the values dicts of the kind's findings.
+    placeholders: ClassVar[frozenset[str]] = frozenset()
     # Which scopes the kind supports; None = any.
     scopes: ClassVar[frozenset[str] | None] = None
 
@@ -59,20 +64,22 @@ class Check:
         """Prefilter literals of the kind's patterns, for the rule set's literal scanner."""
         return iter(())
 
+    def placeholder_names(self) -> frozenset[str]:
+        """The placeholders this rule's messages may use (besides the common ones)."""
+        return self.placeholders
+
     def validate(self) -> None:
-        params = self.rule.params
-        for key, value in params.items():
-            if key not in self.params:
-                raise self.fail(key, f"检查类型“{self.kind}”没有参数“{key}”{did_you_mean(key, self.params)}")
-            if not isinstance(value, self.params[key]):
-                raise self.fail(key, f"参数“{key}”的类型不对，应为{type_name(self.params[key])}")
-        for key in self.required:
-            if key not in params:
-                raise RuleError(
-                    self.rule.path,
-                    self.rule.key_line("check.kind"),
-                    f"检查类型“{self.kind}”需要参数“{key}”",
-                )
+        rule = self.rule
+        place = Place(
+            rule.path,
+            lambda keys: rule.pack.locate(rule.path, keys),
+            ("check",),
+            noun="参数",
+            owner=f"检查类型“{self.kind}”",
+            home=("check", "kind"),
+            base=rule.pack.directory,
+        )
+        check_table(rule.params, self.params, place, self.required)
         if self.scopes is not None and self.rule.scope.name not in self.scopes:
             scope = self.rule.scope.name
             given = "按部分或章节划定的范围" if scope == "section" else f"范围“{scope}”"

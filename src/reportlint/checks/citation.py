@@ -46,7 +46,7 @@ import regex
 from reportlint.checks import Check, Finding
 from reportlint.context import LintContext
 from reportlint.diagnostics import Edit
-from reportlint.rules import invalid_value, os_reason
+from reportlint.rules import DATA_FILE, INTEGER, REGEXES, SEVERITY, TEXTS, Field, os_reason
 from reportlint.rxcache import LazyPattern
 
 PRC = "中华人民共和国"
@@ -111,9 +111,16 @@ class CentralDocument(NamedTuple):
 @cache
 def _read_documents(path: Path) -> tuple[CentralDocument, ...]:
     with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle, delimiter="\t"))
-    return tuple(CentralDocument(row["title"].strip(), row.get("issuer", "").strip(), row["verified"].strip() == "yes")
-                 for row in rows if row.get("title", "").strip())
+        reader = csv.DictReader(handle, delimiter="\t")
+        rows = list(reader)
+    for column in ("title", "verified"):
+        if column not in (reader.fieldnames or ()):
+            raise KeyError(column)
+    return tuple(
+        CentralDocument(title, (row.get("issuer") or "").strip(), (row.get("verified") or "").strip() == "yes")
+        for row in rows
+        if (title := (row.get("title") or "").strip())
+    )
 
 
 _SPACES = LazyPattern(r"\s+")
@@ -231,23 +238,22 @@ def _one_edit_apart(a: str, b: str) -> bool:
 class LawTitle(Check):
     kind = "law-title"
     scopes = frozenset({"document", "body"})
-    params: ClassVar[dict[str, type | tuple[type, ...]]] = {
-        "mode": str,
-        "titles": list,
-        "short_full": str,
-        "local": list,
-        "lenient": list,
-        "unverified_severity": str,
-        "ignore": list,
-        "min_run": int,
-        "documents": str,
+    params: ClassVar[dict[str, Field]] = {
+        "mode": Field(str, choices=("short", "unknown", "bare", "documents")),
+        "titles": Field(list, items=DATA_FILE),  # one title a line
+        "short_full": DATA_FILE,  # a TSV: short title, full title
+        "local": Field(list, items=DATA_FILE),
+        "lenient": TEXTS,
+        "unverified_severity": SEVERITY,
+        "ignore": REGEXES,
+        "min_run": INTEGER,
+        "documents": DATA_FILE,  # a TSV: title issuer issued doc_number source verified note
     }
     required = ("mode",)
+    placeholders = frozenset({"title", "full", "reason", "suggestion", "right", "problem", "issuer"})
 
     def compile(self, params: dict[str, Any]) -> None:
         self.mode = params["mode"]
-        if self.mode not in ("short", "unknown", "bare", "documents"):
-            raise self.fail("mode", invalid_value("参数“mode”", self.mode, ("short", "unknown", "bare", "documents")))
         pack = self.rule.pack
         try:
             self.titles: frozenset[str] = frozenset().union(
@@ -257,9 +263,10 @@ class LawTitle(Check):
                 *(_read_lines(pack.data_path(p)) for p in params.get("local", []))
             )
             self.short_full = _read_short_full(pack.data_path(params["short_full"])) if "short_full" in params else {}
-        except (OSError, UnicodeDecodeError) as exc:
+        except (OSError, UnicodeDecodeError, ValueError, csv.Error) as exc:
             where = f" {exc.filename}" if isinstance(exc, OSError) and exc.filename else ""
-            raise self.fail("titles", f"无法读取标题清单{where}：{os_reason(exc)}") from None
+            reason = "不是制表符分隔的文本表" if isinstance(exc, csv.Error) else os_reason(exc)
+            raise self.fail("titles", f"无法读取标题清单{where}：{reason}") from None
         # Only short titles of 中华人民共和国… laws and regulations count as "short":
         # the other pairs of the table differ in inner punctuation or word order.  A listed
         # 中华人民共和国… title without the prefix is its short title too (laws newer than the
@@ -280,8 +287,9 @@ class LawTitle(Check):
                 self.documents = _read_documents(pack.data_path(params["documents"]))
             except KeyError as exc:
                 raise self.fail("documents", f"中央文件表 {params['documents']} 缺少列“{exc.args[0]}”") from None
-            except (OSError, ValueError) as exc:
-                raise self.fail("documents", f"无法读取中央文件表 {params['documents']}：{os_reason(exc)}") from None
+            except (OSError, ValueError, csv.Error) as exc:
+                reason = "不是制表符分隔的文本表" if isinstance(exc, csv.Error) else os_reason(exc)
+                raise self.fail("documents", f"无法读取中央文件表 {params['documents']}：{reason}") from None
         elif self.mode == "documents":
             raise self.fail("mode", "mode 为“documents”时需要参数“documents”（中央文件标题的 TSV 表）")
         self.documents_by_key: dict[str, tuple[CentralDocument, ...]] = {}
@@ -395,7 +403,7 @@ class LawTitle(Check):
                             declared = {m.group(1) for m in DECLARED_SHORT.finditer(text)}
                         finding = self.short(match, title, declared, seen)
                 else:
-                    finding = self.unknown(match, title)
+                    finding = self.unknown(match, title, ctx.regex_timeout)
                 seen.add(title)
                 if finding is not None:
                     yield finding
@@ -454,12 +462,12 @@ class LawTitle(Check):
             t in self.titles or t in self.local or t in self.short_full or PRC + t in self.titles for t in titles
         )
 
-    def unknown(self, match: regex.Match[str], title: str) -> Finding | None:
+    def unknown(self, match: regex.Match[str], title: str, timeout: float | None = None) -> Finding | None:
         bare = (TRIAL_NOTE.sub("", title) if title.endswith(_NOTE_ENDS) else title).strip()
         # (bare is stripped: no line break before which LAW_ENDING's $ could match)
         if len(bare) < 4 or not bare.endswith(_LAW_ENDINGS) or self.known(title, bare):
             return None
-        if self.ignore is not None and self.ignore.search(bare):
+        if self.ignore is not None and self.ignore.search(bare, timeout=timeout):
             return None
         if self.documents and (self.is_document(title) or self.near_document(title)):
             return None  # a central document: the documents rule checks it

@@ -21,7 +21,7 @@ from reportlint.checks import Check, Finding
 from reportlint.checks.text import report_location
 from reportlint.context import YEAR_IN_TEXT, LintContext, Span
 from reportlint.resources import grammar_path
-from reportlint.rules import did_you_mean, invalid_value
+from reportlint.rules import CONDITION, Field, did_you_mean
 
 COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "==": operator.eq,
@@ -176,6 +176,26 @@ def _functions(scope: Scope) -> dict[str, Callable[..., Any]]:
 
 FUNCTION_NAMES = frozenset(_functions(Scope(None, None, None)))  # type: ignore[arg-type]
 VARIABLES = frozenset({"report_year", "kind"})
+# What each function's arguments are: "regex" (a string constant, a regular expression),
+# "part" (a string constant: a part of pack.toml, else a regular expression on headings),
+# "text" (a string constant) or "value" (any expression: an int means "<n>年").
+FUNCTION_ARGUMENTS: dict[str, tuple[str, ...]] = {
+    "section": ("part",),
+    "mentions": ("value",),
+    "heading_mentions": ("value",),
+    "heading_year": (),
+    "matches": ("regex",),
+    "lead_year": (),
+    "lead_matches": ("regex",),
+    "count": ("text",),
+    "title_matches": ("regex",),
+    "header_matches": ("regex",),
+    "title_lines": (),
+    "has_title": (),
+    "signature_date": (),
+    "deadline": (),
+}
+MAX_DEPTH = 100  # nesting of an expression's program (evaluated by recursion)
 
 
 Program = tuple[Any, ...]
@@ -329,6 +349,101 @@ def _condition_label(key: str, owner: str = "中") -> str:
     return f"“{key}”"
 
 
+def _depth(program: Program) -> int:
+    op = program[0]
+    if op in ("const", "var"):
+        return 1
+    if op == "call":
+        return 1 + max((_depth(a) for a in program[2]), default=0)
+    if op == "not":
+        return 1 + _depth(program[1])
+    if op == "compare":
+        return 1 + max(_depth(program[1]), _depth(program[3]))
+    return 1 + max((_depth(a) for a in program[1]), default=0)  # and, or, arith
+
+
+def _single(program: Program) -> Program:
+    """``program`` without the one-operand or/and/arith nodes around a single term."""
+    while program[0] in ("or", "and", "arith") and len(program[1]) == 1:
+        program = program[1][0]
+    return program
+
+
+def _string_operands(program: Program) -> Iterator[Program]:
+    """The operands of ``+``/``-`` in ``program`` that are strings (a constant, ``kind``):
+    arithmetic on them would fail (the functions give numbers, truth values or null)."""
+    op = program[0]
+    if op == "arith" and program[2]:
+        for operand in program[1]:
+            term = _single(operand)
+            if (term[0] == "const" and isinstance(term[1], str)) or term == ("var", "kind"):
+                yield term
+    if op == "call":
+        for argument in program[2]:
+            yield from _string_operands(argument)
+    elif op == "not":
+        yield from _string_operands(program[1])
+    elif op == "compare":
+        yield from _string_operands(program[1])
+        yield from _string_operands(program[3])
+    elif op in ("and", "or", "arith"):
+        for operand in program[1]:
+            yield from _string_operands(operand)
+
+
+def _calls(program: Program) -> Iterator[tuple[str, tuple[Program, ...]]]:
+    """Every function call of ``program``: (name, argument programs)."""
+    op = program[0]
+    if op == "call":
+        yield program[1], program[2]
+        for argument in program[2]:
+            yield from _calls(argument)
+    elif op == "not":
+        yield from _calls(program[1])
+    elif op == "compare":
+        yield from _calls(program[1])
+        yield from _calls(program[3])
+    elif op in ("and", "or", "arith"):
+        for operand in program[1]:
+            yield from _calls(operand)
+
+
+def parse_program(source: str, pack: Any) -> Program:
+    """``source`` parsed and checked: known names, each function given the arguments it
+    takes (a constant, compilable pattern where it takes one), no deeper nesting than
+    MAX_DEPTH.  ValueError says what is wrong (LarkError: where it does not parse)."""
+    try:
+        program = to_program(expression_parser().parse(source))
+        depth = _depth(program)
+    except RecursionError:
+        raise ValueError(f"中的表达式嵌套过深（最多 {MAX_DEPTH} 层）") from None
+    if depth > MAX_DEPTH:
+        raise ValueError(f"中的表达式嵌套过深（最多 {MAX_DEPTH} 层）")
+    for kind, name in _names(program):
+        known = FUNCTION_NAMES if kind == "function" else VARIABLES
+        if name not in known:
+            raise ValueError(f"中有{_unknown_name(kind, name)}")
+    for term in _string_operands(program):
+        shown = f"“{term[1]}”" if term[0] == "const" else "kind"
+        raise ValueError(f"中的加减运算用到了字符串 {shown}（只能对年份、数目等数值加减）")
+    for name, arguments in _calls(program):
+        wanted = FUNCTION_ARGUMENTS[name]
+        if len(arguments) != len(wanted):
+            raise ValueError(f"中函数“{name}”应有 {len(wanted)} 个参数，这里有 {len(arguments)} 个")
+        for argument, what in zip(arguments, wanted, strict=True):
+            if what == "value":
+                continue
+            argument = _single(argument)  # (what a constant argument parses as)
+            if argument[0] != "const" or not isinstance(argument[1], str):
+                raise ValueError(f"中函数“{name}”的参数应为写在引号中的字符串")
+            if what == "regex" or (what == "part" and (pack is None or argument[1] not in pack.parts)):
+                try:
+                    regex.compile(argument[1])
+                except regex.error as exc:
+                    raise ValueError(f"中函数“{name}”的正则表达式有误（{argument[1]!r}）：{exc}") from None
+    return program
+
+
 def compile_condition(rule: Any, key: str, source: str) -> Program:
     """A rule-level condition (``applies_if``) parsed and checked like an ``expr`` rule's
     ``when``; a mistake is a RuleError at the key's line."""
@@ -337,16 +452,12 @@ def compile_condition(rule: Any, key: str, source: str) -> Program:
     from reportlint.rules import RuleError
 
     try:
-        program = to_program(expression_parser().parse(source))
+        return parse_program(source, rule.pack)
     except LarkError as exc:
         reason = parse_error_reason(exc)
         raise RuleError(rule.path, rule.key_line(key), f"无法解析{_condition_label(key)}的条件：{reason}") from None
-    for kind, name in _names(program):
-        known = FUNCTION_NAMES if kind == "function" else VARIABLES
-        if name not in known:
-            problem = f"{_condition_label(key, '的')}中有{_unknown_name(kind, name)}"
-            raise RuleError(rule.path, rule.key_line(key), problem)
-    return program
+    except ValueError as exc:
+        raise RuleError(rule.path, rule.key_line(key), f"{_condition_label(key, '的')}{exc}") from None
 
 
 @lru_cache(maxsize=512)
@@ -371,23 +482,20 @@ class Expr(Check):
     (section scopes, one evaluation per matching section) or at the title."""
 
     kind = "expr"
-    params = {"when": str, "at": str}
+    params = {"when": CONDITION, "at": Field(str, choices=("scope", "title", "end", "lead"))}
     required = ("when",)
+    placeholders = frozenset({"kind", "heading", "heading_year", "signature_date", "deadline"})
 
     def compile(self, params: dict[str, Any]) -> None:
         from lark.exceptions import LarkError
 
         try:
-            self.program = to_program(expression_parser().parse(params["when"]))
+            self.program = parse_program(params["when"], self.rule.pack)
         except LarkError as exc:
             raise self.fail("when", f"无法解析“when”的表达式：{parse_error_reason(exc)}") from None
-        for kind, name in _names(self.program):
-            known = FUNCTION_NAMES if kind == "function" else VARIABLES
-            if name not in known:
-                raise self.fail("when", f"“when”中有{_unknown_name(kind, name)}")
+        except ValueError as exc:
+            raise self.fail("when", f"“when”{exc}") from None
         self.at = params.get("at", "scope" if self.rule.scope.is_section else "title")
-        if self.at not in ("scope", "title", "end", "lead"):
-            raise self.fail("at", invalid_value("参数“at”", self.at, ("scope", "title", "end", "lead")))
 
     @cached_property
     def compiled(self) -> Compiled:

@@ -16,11 +16,23 @@ from reportlint.context import LintContext
 from reportlint.diagnostics import Edit
 from reportlint.numerals import canonical_marker, to_chinese
 from reportlint.outline import Heading, Section
-from reportlint.rules import SEVERITIES, compile_pattern, invalid_value, unknown_part
+from reportlint.rules import (
+    INTEGER,
+    PART_NAME,
+    REGEX,
+    REGEXES,
+    SEVERITY,
+    TEXT,
+    TEXTS,
+    Field,
+    compile_pattern,
+    unknown_part,
+)
 from reportlint.rxcache import LazyPattern
 
 DOCUMENT_ONLY = frozenset({"document"})
-ParamTypes = dict[str, type | tuple[type, ...]]
+ParamTypes = dict[str, Field]
+LEVELS = Field(list, items=Field(int, choices=(1, 2, 3, 4)))  # heading levels: 一、 （一） 1. （1）
 
 
 class SectionCheck(Check):
@@ -32,15 +44,16 @@ class SectionCheck(Check):
     kind = "section"
     scopes = DOCUMENT_ONLY
     params: ClassVar[ParamTypes] = {
-        "part": str,
-        "aliases": list,
-        "level": int,
-        "contains": list,
-        "contains_pattern": str,
-        "where": str,
-        "if_heading": str,
-        "unless_heading": str,
+        "part": PART_NAME,
+        "aliases": REGEXES,
+        "level": INTEGER,
+        "contains": TEXTS,
+        "contains_pattern": REGEX,
+        "where": Field(str, choices=("any", "heading", "body")),
+        "if_heading": REGEX,
+        "unless_heading": REGEX,
     }
+    placeholders = frozenset({"part", "where", "heading"})
 
     def compile(self, params: dict[str, Any]) -> None:
         pack = self.rule.pack
@@ -66,8 +79,6 @@ class SectionCheck(Check):
             contains = literal_alternation(params["contains"])
         self.contains = compile_pattern(self.rule, "check.contains", contains) if contains else None
         self.where = params.get("where", "any")
-        if self.where not in ("any", "heading", "body"):
-            raise self.fail("where", invalid_value("参数“where”", self.where, ("any", "heading", "body")))
         self.if_heading = (
             compile_pattern(self.rule, "check.if_heading", params["if_heading"]) if "if_heading" in params else None
         )
@@ -93,8 +104,11 @@ class SectionCheck(Check):
             section
             for section in sections
             if section.heading is not None
-            and (self.if_heading is None or self.if_heading.search(section.heading.title))
-            and (self.unless_heading is None or not self.unless_heading.search(section.heading.title))
+            and (self.if_heading is None or self.if_heading.search(section.heading.title, timeout=ctx.regex_timeout))
+            and (
+                self.unless_heading is None
+                or not self.unless_heading.search(section.heading.title, timeout=ctx.regex_timeout)
+            )
         ]
         missing = [section for section in checked if not self._contains(ctx, section)]
         if self.part is not None and len(missing) < len(checked):
@@ -196,19 +210,18 @@ class Sequence(Check):
 
     kind = "sequence"
     scopes = DOCUMENT_ONLY
-    params: ClassVar[ParamTypes] = {"target": str, "level": int, "aspect": str}
+    params: ClassVar[ParamTypes] = {
+        "target": Field(str, choices=("headings", "enumerations")),
+        "level": Field(int, choices=(1, 2, 3, 4)),
+        "aspect": Field(str, choices=("order", "word", "nesting")),
+    }
     required = ("target",)
+    placeholders = frozenset({"found", "expected", "problem", "detail", "first", "skipped", "parent"})
 
     def compile(self, params: dict[str, Any]) -> None:
         self.target = params["target"]
-        if self.target not in ("headings", "enumerations"):
-            raise self.fail("target", invalid_value("参数“target”", self.target, ("headings", "enumerations")))
         self.level = params.get("level")
-        if self.level is not None and self.level not in (1, 2, 3, 4):
-            raise self.fail("level", invalid_value("参数“level”", self.level, (1, 2, 3, 4)))
         self.aspect = params.get("aspect", "order")
-        if self.aspect not in ("order", "word", "nesting"):
-            raise self.fail("aspect", invalid_value("参数“aspect”", self.aspect, ("order", "word", "nesting")))
         if self.aspect == "word" and self.target != "enumerations":
             raise self.fail("aspect", "参数“aspect”为“word”时，“target”应为“enumerations”")
         if self.aspect == "nesting" and self.target != "headings":
@@ -324,13 +337,12 @@ class HeadingMarker(Check):
 
     kind = "heading-marker"
     scopes = DOCUMENT_ONLY
-    params: ClassVar[ParamTypes] = {"levels": list, "space_severity": str}
+    params: ClassVar[ParamTypes] = {"levels": LEVELS, "space_severity": SEVERITY}
+    placeholders = frozenset({"found", "expected"})
 
     def compile(self, params: dict[str, Any]) -> None:
         self.levels = set(params.get("levels", [1, 2, 3, 4]))
         self.space_severity = params.get("space_severity")
-        if self.space_severity is not None and self.space_severity not in SEVERITIES:
-            raise self.fail("space_severity", invalid_value("参数“space_severity”", self.space_severity, SEVERITIES))
 
     def run(self, ctx: LintContext) -> Iterator[Finding]:
         markdown = ctx.doc.is_markdown
@@ -363,6 +375,7 @@ class BrokenLine(Check):
     kind = "broken-line"
     scopes = DOCUMENT_ONLY
     params: ClassVar[ParamTypes] = {}
+    placeholders = frozenset({"next_line", "joined"})
     WRAPPED = 3  # this many adjacent-line breaks: the file is hard-wrapped
 
     def compile(self, params: dict[str, Any]) -> None:
@@ -401,7 +414,8 @@ class HeadingPunctuation(Check):
 
     kind = "heading-punctuation"
     scopes = DOCUMENT_ONLY
-    params: ClassVar[ParamTypes] = {"marks": str, "levels": list}
+    params: ClassVar[ParamTypes] = {"marks": TEXT, "levels": LEVELS}
+    placeholders = frozenset({"mark"})
 
     def compile(self, params: dict[str, Any]) -> None:
         self.marks = params.get("marks", "。；，,;")

@@ -16,12 +16,47 @@ from reportlint.context import LintContext, Span
 from reportlint.diagnostics import Edit
 from reportlint.prefilter import analyse_pattern, pattern_line_local, terms_facts
 from reportlint.records import fast_constructor
-from reportlint.rules import SEVERITIES, compile_pattern, did_you_mean, invalid_value, os_reason
+from reportlint.rules import (
+    CONDITION,
+    DATA_FILE,
+    FLAG,
+    INTEGER,
+    REGEX,
+    REGEXES,
+    SEVERITIES,
+    SEVERITY,
+    TEXT,
+    TEXTS,
+    Field,
+    compile_pattern,
+    invalid_value,
+    os_reason,
+)
 from reportlint.rxcache import LazyPattern
 
 _new_edit = fast_constructor(Edit)  # one per fixable finding
-PATTERN_OPTIONS = ("pattern", "severity", "applies_if", "fix")  # keys of a table in a pattern list
-PAIR_FIELDS = ("wrong", "right", "note", "severity", "applies_if")  # keys of a substitute pair
+FIX = Field(str, format="fix")  # a replacement template: \g<name>, \1
+# A table in a pattern list: the pattern with options of its own.
+PATTERN_ITEM_FIELDS: dict[str, Field] = {
+    "pattern": REGEX,
+    "severity": SEVERITY,
+    "applies_if": CONDITION,
+    "fix": FIX,
+}
+PATTERNS = Field(
+    (str, list),
+    items=Field((str, dict), fields=PATTERN_ITEM_FIELDS, required=("pattern",), format="regex"),
+    format="regex",
+)
+PAIR_FIELDS: dict[str, Field] = {  # a substitute pair
+    "wrong": TEXT,
+    "right": TEXT,
+    "note": TEXT,
+    "severity": SEVERITY,
+    "applies_if": CONDITION,
+}
+SKIP_INSIDE = Field(list, items=Field(str, choices=("book", "quote")))  # inside 《》 / “”
+TABLE_COLUMNS = ("action", "pattern", "suggestion")  # a substitute table's required columns
 
 
 def literal_alternation(terms: list[str]) -> str:
@@ -129,36 +164,22 @@ class MatcherMixin(Check):
         # that hold a match of the rule (the same allow matches a whole-text search finds there).
         self.allow_line_local = self.allow is not None and pattern_line_local(self.allow.pattern)
         self.skip_inside = tuple(params.get("skip_inside", ()))
-        for region in self.skip_inside:
-            if region not in ("book", "quote"):
-                allowed = ("book（《》）", "quote（“”）")
-                raise self.fail("skip_inside", invalid_value("参数“skip_inside”中", region, allowed))
-        self.word = bool(params.get("word", False))
+        self.word = params.get("word", False)
 
-    def _pattern_item(self, item: Any) -> str:
-        """One entry of a pattern list: a string, or a table with the pattern and options of
-        its own (``severity``, ``applies_if``, ``fix``) kept in ``pattern_options``."""
+    def _pattern_item(self, item: str | dict[str, Any]) -> str:
+        """One entry of a pattern list (checked against PATTERN_ITEM_FIELDS already): a
+        string, or a table with the pattern and options of its own (``severity``,
+        ``applies_if``, ``fix``) kept in ``pattern_options``."""
         if isinstance(item, str):
             return item
-        if not isinstance(item, dict) or not isinstance(item.get("pattern"), str):
-            raise self.fail("pattern", "参数“pattern”的列表中每一项应为字符串，或含字符串键“pattern”的表")
-        unknown = sorted(set(item) - set(PATTERN_OPTIONS))
-        if unknown:
-            hint = did_you_mean(unknown[0], PATTERN_OPTIONS)
-            raise self.fail("pattern", f"参数“pattern”的列表项中有未知的键“{unknown[0]}”{hint}")
         options: dict[str, Any] = {}
         if "severity" in item:
-            if item["severity"] not in SEVERITIES:
-                label = "参数“pattern”的列表项中“severity”"
-                raise self.fail("pattern", invalid_value(label, item["severity"], SEVERITIES))
             options["severity"] = item["severity"]
         if "applies_if" in item:
             from reportlint.checks.expression import compile_condition  # (that module imports this one)
 
             options["condition"] = compile_condition(self.rule, "check.pattern", item["applies_if"])
         if "fix" in item:
-            if not isinstance(item["fix"], str):
-                raise self.fail("pattern", "参数“pattern”的列表项中“fix”应为字符串")
             options["fix"] = item["fix"]
         self.pattern_options[item["pattern"]] = options
         return item["pattern"]
@@ -290,17 +311,18 @@ class Require(MatcherMixin):
 
     kind = "require"
     params = {
-        "any": list,
-        "all": list,
-        "pattern": str,
-        "by_year": str,
-        "word": bool,
-        "min": int,
-        "at": str,
-        "allow": list,
-        "skip_inside": list,
-        "unless": str,
+        "any": TEXTS,
+        "all": TEXTS,
+        "pattern": REGEX,
+        "by_year": TEXT,  # a name in pack.toml's [years.YYYY] tables
+        "word": FLAG,
+        "min": INTEGER,
+        "at": Field(str, choices=("scope", "title", "end")),
+        "allow": REGEXES,
+        "skip_inside": SKIP_INSIDE,
+        "unless": REGEX,
     }
+    placeholders = frozenset({"terms", "missing", "heading", "count"})
 
     def compile(self, params: dict[str, Any]) -> None:
         self.unless = compile_pattern(self.rule, "check.unless", params["unless"]) if "unless" in params else None
@@ -315,30 +337,32 @@ class Require(MatcherMixin):
             self.compile_matcher(params, "any" if self.mode == "any" else "all")
         self.min = params.get("min", 1)
         self.at = params.get("at", "scope" if self.rule.scope.is_section else "title")
-        if self.at not in ("scope", "title", "end"):
-            raise self.fail("at", invalid_value("参数“at”", self.at, ("scope", "title", "end")))
+        if self.mode == "by_year":
+            name, years = params["by_year"], self.rule.pack.year_terms
+            if not years:
+                raise self.fail("by_year", f"参数“by_year”的值“{name}”无效：pack.toml 中没有 [years.<年份>] 表")
+            if not any(name in table for table in years.values()):
+                tables = "、".join(f"[years.{year}]" for year in years)
+                raise self.fail("by_year", f"参数“by_year”的值“{name}”无效：pack.toml 的 {tables} 中都没有“{name}”")
 
-    def year_entries(self, ctx: LintContext) -> list[tuple[str, regex.Pattern[str]]] | None:
+    def year_entries(self, ctx: LintContext) -> tuple[tuple[str, LazyPattern], ...] | None:
         """(label, pattern) of each term the report year's table asks for; None if unknown."""
-        years = self.rule.pack.settings.get("years", {})
         year = ctx.report_year
-        entry = years.get(str(year)) if year is not None else None
+        entry = self.rule.pack.year_terms.get(str(year)) if year is not None else None
         if entry is None:
             return None  # unknown year: skip rather than guess
-        items = []
-        for item in entry.get(self.rule.params["by_year"], []):
-            if isinstance(item, dict):
-                items.append((item["label"], regex.compile(item.get("pattern", regex.escape(item["label"])))))
-            else:
-                items.append((item, regex.compile(regex.escape(item))))
-        return items
+        return entry.get(self.rule.params["by_year"], ())
 
     def missing_year_terms(self, ctx: LintContext, spans: list[Span]) -> list[str] | None:
         entries = self.year_entries(ctx)
         if entries is None:
             return None
-        texts = [ctx.text[s.start : s.end] for s in spans]
-        return [label for label, pattern in entries if not any(pattern.search(t) for t in texts)]
+        text, timeout = ctx.text, ctx.regex_timeout
+        return [
+            label
+            for label, pattern in entries
+            if not any(pattern.search(text, s.start, s.end, timeout=timeout) for s in spans)
+        ]
 
     def run(self, ctx: LintContext) -> Iterator[Finding]:
         spans = ctx.spans(self.rule.scope, self.rule.pack)
@@ -385,16 +409,21 @@ class Forbid(MatcherMixin):
 
     kind = "forbid"
     params = {
-        "pattern": (str, list),
-        "terms": list,
-        "allow": list,
-        "skip_inside": list,
-        "word": bool,
-        "fix": str,
-        "fix_map": dict,
-        "max": int,
-        "unless_before": str,
+        "pattern": PATTERNS,
+        "terms": TEXTS,
+        "allow": REGEXES,
+        "skip_inside": SKIP_INSIDE,
+        "word": FLAG,
+        "fix": FIX,
+        "fix_map": Field(dict, values=TEXT),  # character -> replacement
+        "max": INTEGER,
+        "unless_before": REGEX,
     }
+    placeholders = frozenset({"match", "context", "fix"})  # and the patterns' named groups
+
+    def placeholder_names(self) -> frozenset[str]:
+        groups = {name for search in self.searches for name in search.pattern.compiled.groupindex}
+        return self.placeholders | groups
 
     def compile(self, params: dict[str, Any]) -> None:
         self.compile_matcher(params)
@@ -413,7 +442,12 @@ class Forbid(MatcherMixin):
             if template is None:
                 continue
             try:
-                search.pattern.sub(template, "")
+                # The template is read only when something matches: expand it on the empty
+                # match of a pattern with the same groups (numbers and names).
+                compiled = search.pattern.compiled
+                names = {index: name for name, index in compiled.groupindex.items()}
+                groups = "".join(f"(?P<{names[i]}>)" if i in names else "()" for i in range(1, compiled.groups + 1))
+                regex.compile(groups).sub(template, "")
             except (regex.error, IndexError) as exc:
                 raise self.fail("fix", f"修正模板有误（{template!r}）：{exc}") from None
 
@@ -477,25 +511,20 @@ class Substitute(MatcherMixin):
 
     kind = "substitute"
     params = {
-        "pairs": list,
-        "table": str,
-        "table_rule": list,
-        "allow": list,
-        "skip_inside": list,
-        "word": bool,
-        "fix": bool,
+        "pairs": Field(list, items=Field(dict, fields=PAIR_FIELDS, required=("wrong", "right"))),
+        "table": DATA_FILE,  # a TSV: action pattern suggestion rule severity note applies_if
+        "table_rule": TEXTS,
+        "allow": REGEXES,
+        "skip_inside": SKIP_INSIDE,
+        "word": FLAG,
+        "fix": FLAG,
     }
+    placeholders = frozenset({"wrong", "right", "note", "match", "context"})
 
     def compile(self, params: dict[str, Any]) -> None:
         pairs: list[Pair] = []
         allow = list(params.get("allow", []))
         for item in params.get("pairs", []):
-            if not isinstance(item, dict) or not {"wrong", "right"} <= set(item):
-                raise self.fail("pairs", "参数“pairs”的每一项都需要“wrong”和“right”")
-            unknown = sorted(set(item) - set(PAIR_FIELDS))
-            if unknown:
-                hint = did_you_mean(unknown[0], PAIR_FIELDS)
-                raise self.fail("pairs", f"参数“pairs”的项中有未知的键“{unknown[0]}”{hint}")
             note, severity, condition = item.get("note", ""), item.get("severity"), item.get("applies_if", "")
             pairs.append(Pair(item["wrong"], item["right"], note, severity, condition))
         if "table" in params:
@@ -518,28 +547,38 @@ class Substitute(MatcherMixin):
         return Pair(pair.wrong, pair.right, pair.note, pair.severity, pair.applies_if, program)
 
     def read_table(self, name: str, rules: list[str] | None) -> tuple[list[Pair], list[str]]:
-        path = self.rule.pack.data_path(name)
+        """The pairs and allowed terms of a TSV table (``action pattern suggestion`` and the
+        optional ``rule severity note applies_if`` columns); a table that cannot be read or
+        lacks a column is a RuleError at ``table``."""
         try:
+            path = self.rule.pack.data_path(name)
             with path.open(encoding="utf-8", newline="") as handle:
-                rows = list(csv.DictReader(handle, delimiter="\t"))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise self.fail("table", f"无法读取替换表 {name}：{os_reason(exc)}") from None
+                reader = csv.DictReader(handle, delimiter="\t")
+                rows = list(reader)
+                columns = reader.fieldnames or []
+        except (OSError, UnicodeDecodeError, ValueError, csv.Error) as exc:
+            reason = "不是制表符分隔的文本表" if isinstance(exc, csv.Error) else os_reason(exc)
+            raise self.fail("table", f"无法读取替换表 {name}：{reason}") from None
+        missing = [column for column in TABLE_COLUMNS if column not in columns]
+        if missing:
+            raise self.fail("table", f"替换表 {name} 缺少列“{missing[0]}”（表头应有 {'、'.join(TABLE_COLUMNS)}）")
         pairs, allow = [], []
-        for row in rows:
+        for number, row in enumerate(rows, start=2):
             if rules and row.get("rule") not in rules:
                 continue
-            if row.get("action") == "allow":
+            action = row.get("action")
+            if action not in ("allow", "flag"):
+                continue
+            if any(row.get(column) is None for column in TABLE_COLUMNS):
+                raise self.fail("table", f"替换表 {name} 第 {number} 行的列数不够")
+            severity = row.get("severity") or None
+            if severity is not None and severity not in SEVERITIES:
+                raise self.fail("table", invalid_value(f"替换表 {name} 第 {number} 行“severity”", severity, SEVERITIES))
+            if action == "allow":
                 allow.append(row["pattern"])
-            elif row.get("action") == "flag":
-                pairs.append(
-                    Pair(
-                        row["pattern"],
-                        row["suggestion"],
-                        row.get("note", ""),
-                        row.get("severity") or None,
-                        (row.get("applies_if") or "").strip(),
-                    )
-                )
+            else:
+                note, condition = row.get("note") or "", (row.get("applies_if") or "").strip()
+                pairs.append(Pair(row["pattern"], row["suggestion"], note, severity, condition))
         return pairs, allow
 
     def run(self, ctx: LintContext) -> Iterator[Finding]:
