@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 __all__ = ["Edit", "Finding", "Fix", "LintError", "__version__", "lint_path", "lint_text"]
 
 
