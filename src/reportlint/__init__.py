@@ -1,7 +1,7 @@
 """reportlint: lint Chinese government reports against declarative compliance rules.
 
 The Python API (``lint_text``, ``lint_path``, ``Finding``, ``LintError``) lives in
-``reportlint.api`` and is imported on first use, so that the command line does not pay
+``reportlint.app.api`` and is imported on first use, so that the command line does not pay
 for it at start-up.  See docs/api.md.
 """
 
@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-__version__ = "0.3.0"
+from reportlint.core.version import __version__
+
 __all__ = ["Edit", "Finding", "Fix", "LintError", "__version__", "lint_path", "lint_text"]
 
 
 def __getattr__(name: str) -> Any:
     if name in __all__ and name != "__version__":
-        from reportlint import api
+        from reportlint.app import api
 
         return getattr(api, name)
     raise AttributeError(f"module 'reportlint' has no attribute {name!r}")

@@ -1,5 +1,5 @@
 import sys
 
-from reportlint.cli import main
+from reportlint.frontends.cli import main
 
 sys.exit(main())

@@ -1,7 +1,7 @@
 """Check kinds: the vocabulary rule files use in ``[check] kind = "..."``.
 
 Each kind is a class registered under its name.  It declares the parameters
-it accepts (``params``: name -> :class:`reportlint.rules.Field`, the kind's field
+it accepts (``params``: name -> :class:`reportlint.rules.model.Field`, the kind's field
 table) and the values its findings give messages (``placeholders``); the loader
 rejects unknown or mistyped parameters, and unknown placeholders, with the rule
 file's line.  ``compile`` runs once per process per rule
@@ -14,9 +14,9 @@ from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 from typing import Any, ClassVar, NamedTuple
 
-from reportlint.context import LintContext
-from reportlint.diagnostics import Edit
-from reportlint.rules import Field, Place, Rule, RuleError, check_table, did_you_mean
+from reportlint.checks.context import LintContext
+from reportlint.core.diagnostics import Edit
+from reportlint.rules.model import Field, Place, Rule, RuleError, check_table, did_you_mean
 
 KINDS: dict[str, type[Check]] = {}
 
@@ -38,7 +38,7 @@ class Check:
     kind: ClassVar[str]
     params: ClassVar[dict[str, Field]] = {}
     required: ClassVar[tuple[str, ...]] = ()
-    # The names a message may use besides reportlint.rules.COMMON_PLACEHOLDERS: the keys of
+    # The names a message may use besides reportlint.rules.model.COMMON_PLACEHOLDERS: the keys of
     # the values dicts of the kind's findings.
     placeholders: ClassVar[frozenset[str]] = frozenset()
     # Which scopes the kind supports; None = any.

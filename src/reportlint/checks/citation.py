@@ -44,10 +44,10 @@ from typing import Any, ClassVar, NamedTuple
 import regex
 
 from reportlint.checks import Check, Finding
-from reportlint.context import LintContext
-from reportlint.diagnostics import Edit
-from reportlint.rules import DATA_FILE, INTEGER, REGEXES, SEVERITY, TEXTS, Field, os_reason
-from reportlint.rxcache import LazyPattern
+from reportlint.checks.context import LintContext
+from reportlint.core.diagnostics import Edit
+from reportlint.rules.model import DATA_FILE, INTEGER, REGEXES, SEVERITY, TEXTS, Field, os_reason
+from reportlint.support.rxcache import LazyPattern
 
 PRC = "中华人民共和国"
 BOOK_TITLE = LazyPattern(r"《([^《》\n]{2,80})》")

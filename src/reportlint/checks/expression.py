@@ -16,12 +16,12 @@ from typing import Any
 
 import regex
 
-from reportlint import rxcache
 from reportlint.checks import Check, Finding
+from reportlint.checks.context import YEAR_IN_TEXT, LintContext, Span
 from reportlint.checks.text import report_location
-from reportlint.context import YEAR_IN_TEXT, LintContext, Span
-from reportlint.resources import grammar_path
-from reportlint.rules import CONDITION, Field, did_you_mean
+from reportlint.rules.model import CONDITION, Field, did_you_mean
+from reportlint.support import rxcache
+from reportlint.support.resources import grammar_path
 
 COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "==": operator.eq,
@@ -42,7 +42,7 @@ def expression_parser() -> Any:
 
 
 def _lark_cache() -> str | bool:
-    from reportlint.rulecache import lark_cache_file
+    from reportlint.support.cache import lark_cache_file
 
     return lark_cache_file("expr.lark")
 
@@ -70,7 +70,7 @@ class Scope:
 
 @lru_cache(maxsize=1024)
 def _compiled(pattern: str) -> regex.Pattern[str]:
-    """``regex.compile`` memoised (and kept across processes, see :mod:`reportlint.rxcache`)."""
+    """``regex.compile`` memoised (and kept across processes, see :mod:`reportlint.support.rxcache`)."""
     return rxcache.compile(pattern)
 
 
@@ -449,7 +449,7 @@ def compile_condition(rule: Any, key: str, source: str) -> Program:
     ``when``; a mistake is a RuleError at the key's line."""
     from lark.exceptions import LarkError
 
-    from reportlint.rules import RuleError
+    from reportlint.rules.model import RuleError
 
     try:
         return parse_program(source, rule.pack)

@@ -11,12 +11,11 @@ from itertools import islice
 from typing import Any, ClassVar
 
 from reportlint.checks import Check, Finding
+from reportlint.checks.context import LintContext
 from reportlint.checks.text import literal_alternation, report_location
-from reportlint.context import LintContext
-from reportlint.diagnostics import Edit
-from reportlint.numerals import canonical_marker, to_chinese
-from reportlint.outline import Heading, Section
-from reportlint.rules import (
+from reportlint.core.diagnostics import Edit
+from reportlint.outline.parser import Heading, Section
+from reportlint.rules.model import (
     INTEGER,
     PART_NAME,
     REGEX,
@@ -28,7 +27,8 @@ from reportlint.rules import (
     compile_pattern,
     unknown_part,
 )
-from reportlint.rxcache import LazyPattern
+from reportlint.support.rxcache import LazyPattern
+from reportlint.zh.numerals import canonical_marker, to_chinese
 
 DOCUMENT_ONLY = frozenset({"document"})
 ParamTypes = dict[str, Field]

@@ -12,11 +12,9 @@ from typing import Any
 import regex
 
 from reportlint.checks import Check, Finding
-from reportlint.context import LintContext, Span
-from reportlint.diagnostics import Edit
-from reportlint.prefilter import analyse_pattern, pattern_line_local, terms_facts
-from reportlint.records import fast_constructor
-from reportlint.rules import (
+from reportlint.checks.context import LintContext, Span
+from reportlint.core.diagnostics import Edit
+from reportlint.rules.model import (
     CONDITION,
     DATA_FILE,
     FLAG,
@@ -32,7 +30,9 @@ from reportlint.rules import (
     invalid_value,
     os_reason,
 )
-from reportlint.rxcache import LazyPattern
+from reportlint.support.prefilter import analyse_pattern, pattern_line_local, terms_facts
+from reportlint.support.records import fast_constructor
+from reportlint.support.rxcache import LazyPattern
 
 _new_edit = fast_constructor(Edit)  # one per fixable finding
 FIX = Field(str, format="fix")  # a replacement template: \g<name>, \1
@@ -70,7 +70,7 @@ class Search:
     every match contains (a document holding none of them is skipped without running the
     pattern); ``reach``, the most characters a match inspects (search windows around the
     literals); ``line_local``, matches never cross a line break (search the lines with
-    literals).  See :mod:`reportlint.prefilter`."""
+    literals).  See :mod:`reportlint.support.prefilter`."""
 
     pattern: LazyPattern
     literals: frozenset[str] | None = None

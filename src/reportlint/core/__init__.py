@@ -1,0 +1,1 @@
+"""Diagnostics, documents, errors and reportlint's own codes: the bottom layer."""

@@ -1,0 +1,1 @@
+"""Loading packs (where rules meet checks), configuration, linting, suppressions."""

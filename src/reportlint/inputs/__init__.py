@@ -1,0 +1,1 @@
+"""Reading report files: plain text, Word and PDF."""

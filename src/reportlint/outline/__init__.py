@@ -1,0 +1,1 @@
+"""The outline of a report: headings, parts and their parser."""

@@ -1,0 +1,1 @@
+"""The rule and pack model, parsed from TOML."""

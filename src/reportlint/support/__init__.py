@@ -1,0 +1,1 @@
+"""Caches, regular expressions, the literal index, the watchdog, atomic writes."""

@@ -1,0 +1,1 @@
+"""Chinese text: numerals and heading markers, word segmentation."""
