@@ -51,11 +51,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from reportlint.config import Config  # noqa: E402
-from reportlint.diagnostics import Severity  # noqa: E402
-from reportlint.document import Document  # noqa: E402
-from reportlint.engine import lint_document, load_ruleset  # noqa: E402
-from reportlint.reading import read_path  # noqa: E402
+from reportlint.core.diagnostics import Severity  # noqa: E402
+from reportlint.core.document import Document  # noqa: E402
+from reportlint.engine.config import Config  # noqa: E402
+from reportlint.engine.lint import lint_document, load_ruleset  # noqa: E402
+from reportlint.inputs.reading import read_path  # noqa: E402
 
 CORPUS = ROOT / "tests" / "corpus"
 HEADS = CORPUS / "fazhi-dev" / "heads"

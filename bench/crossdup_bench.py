@@ -31,8 +31,8 @@ import regex
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from reportlint.crossdup import find_duplicates  # noqa: E402
-from reportlint.document import Document  # noqa: E402
+from reportlint.app.duplicates import find_duplicates  # noqa: E402
+from reportlint.core.document import Document  # noqa: E402
 
 _SENTENCE = regex.compile(r"[^。！？；]+[。！？；]?")
 _UNITS = ["县", "区", "市", "镇", "局", "委", "办", "街道", "中心", "所"]

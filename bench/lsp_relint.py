@@ -1,6 +1,6 @@
 """Benchmark: how long the language server takes to re-lint a 10k-character buffer after an edit.
 
-Measures ``reportlint.lsp.analyse`` (lint + build LSP diagnostics: what the server runs on each
+Measures ``reportlint.frontends.lsp.analyse`` (lint + build LSP diagnostics: what the server runs on each
 didChange, off the event loop) over a 10,000-character document made from fixtures/reports.
 Warm: rules, grammar and jieba are loaded by a first run that is not counted.  Each timed run
 edits one character, as a keystroke would.  Target (issue 6): median <= 20 ms.
@@ -15,10 +15,10 @@ import statistics
 import time
 from pathlib import Path
 
-from reportlint.config import find_config
-from reportlint.document import Document
-from reportlint.engine import lint_document, load_ruleset
-from reportlint.lsp import analyse
+from reportlint.core.document import Document
+from reportlint.engine.config import find_config
+from reportlint.engine.lint import lint_document, load_ruleset
+from reportlint.frontends.lsp import analyse
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_MS = 20.0

@@ -199,9 +199,9 @@ def pinned_to_one_cpu() -> Iterator[None]:
 def warm_lint(rounds: int) -> dict[str, float]:
     """Median in-process lint time per 10k characters over the five fixture reports."""
     sys.path.insert(0, str(ROOT / "src"))
-    from reportlint.config import Config
-    from reportlint.document import Document
-    from reportlint.engine import lint_document, load_ruleset
+    from reportlint.core.document import Document
+    from reportlint.engine.config import Config
+    from reportlint.engine.lint import lint_document, load_ruleset
 
     config = Config()
     rules = load_ruleset(config).select(config, "report.txt")
@@ -268,11 +268,11 @@ def warm_in_processes(processes: int, rounds: int) -> dict[str, Any]:
 def print_rule_times(rounds: int) -> None:
     """Each rule's median warm time on the 10k-character report (what a rule costs every user)."""
     sys.path.insert(0, str(ROOT / "src"))
-    from reportlint import watchdog
-    from reportlint.config import Config
-    from reportlint.context import LintContext
-    from reportlint.document import Document
-    from reportlint.engine import effective_profile, literal_scanner, load_ruleset
+    from reportlint.checks.context import LintContext
+    from reportlint.core.document import Document
+    from reportlint.engine.config import Config
+    from reportlint.engine.lint import effective_profile, literal_scanner, load_ruleset
+    from reportlint.support import watchdog
 
     config = Config()
     rules = load_ruleset(config).select(config, "report.txt")

@@ -16,7 +16,7 @@ import variants  # noqa: E402
 
 
 def _case(findings: list[tuple[int, str, str]], labels: list[dict[str, object]], **record: object) -> accuracy.Case:
-    from reportlint.document import Document
+    from reportlint.core.document import Document
 
     case = accuracy.Case("r.txt", "real", Document.from_text("x\n" * 20, path="r.txt"))
     case.findings = [accuracy.Finding("r.txt", line, 1, code, severity, "") for line, code, severity in findings]
@@ -69,7 +69,7 @@ def test_a_part_the_head_has_reported_missing_is_a_false_alarm() -> None:
 
 
 def test_every_rule_is_in_the_category_table() -> None:
-    from reportlint.engine import load_ruleset
+    from reportlint.engine.lint import load_ruleset
 
     table = accuracy.Table.load()
     codes = {rule.code for rule in load_ruleset().rules}

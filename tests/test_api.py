@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import reportlint
-from reportlint.cli import main
+from reportlint.frontends.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXT = "某区司法局2024年度法治政府建设情况报告\n\n全年共 5 条。\n"

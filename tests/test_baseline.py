@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reportlint.cli import main
+from reportlint.frontends.cli import main
 
 TITLE = "某区司法局2024年度法治政府建设情况报告\n\n"
 
@@ -213,7 +213,7 @@ def test_write_baseline_where_it_cannot_be_written(
     def no_reading(*args: object, **kwargs: object) -> None:
         raise AssertionError("a report was read before the baseline's place was checked")
 
-    monkeypatch.setattr("reportlint.runner.read_path", no_reading)
+    monkeypatch.setattr("reportlint.app.runner.read_path", no_reading)
     code, out, err = run(capsys, "check", "--write-baseline", str(tmp_path / target), str(report))
     assert (code, out) == (2, "")
     assert err == f"reportlint: {tmp_path / target}: {problem}\n"
@@ -235,7 +235,7 @@ def test_write_baseline_is_atomic(
     def full_disk(source: object, target: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr("reportlint.atomicfile.os.replace", full_disk)
+    monkeypatch.setattr("reportlint.support.atomicfile.os.replace", full_disk)
     code, out, err = run(capsys, "check", "--select", "FZ503", "--write-baseline", str(baseline), str(report))
     assert (code, out) == (2, "")
     assert err == f"reportlint: {baseline}: 无法写入基线文件：{os.strerror(errno.ENOSPC)}\n"
@@ -285,9 +285,9 @@ def test_write_baseline_through_a_symlink_loop_or_a_file(
 
 
 def test_a_lone_surrogate_in_a_finding_is_written_and_read_back(tmp_path: Path) -> None:
-    from reportlint.baseline import Baseline, finding_key, write_baseline
-    from reportlint.diagnostics import Diagnostic, Severity
-    from reportlint.document import Document
+    from reportlint.app.baseline import Baseline, finding_key, write_baseline
+    from reportlint.core.diagnostics import Diagnostic, Severity
+    from reportlint.core.document import Document
 
     doc = Document.from_text("全年\ud800共 5 条。\n", path=str(tmp_path / "r.txt"))
     diag = Diagnostic(code="FZ503", name="n", category="c", severity=Severity.WARNING, message="m", start=3, end=6)

@@ -21,7 +21,7 @@ import pytest
 import regex
 
 from conftest import REPORTS, ROOT
-from reportlint.cli import main
+from reportlint.frontends.cli import main
 
 CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser") if shutil.which(n)), None)
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -309,9 +309,9 @@ def test_self_check_page_in_chromium(
 def test_dashboard_links_a_finding_to_the_other_report(browser: Any, tmp_path: Path, artifacts: Path) -> None:
     """Extra diagnostics (the hook the cross-report duplicate finder uses) show like any finding,
     and one that names another report links to the line there."""
-    from reportlint.cli import build_parser
-    from reportlint.dashboard import collect, render_html
-    from reportlint.diagnostics import Diagnostic, Severity
+    from reportlint.app.dashboard import collect
+    from reportlint.core.diagnostics import Diagnostic, Severity
+    from reportlint.output.dashboard import render_html
 
     first, second = REPORTS[3], REPORTS[4]
 
@@ -334,9 +334,8 @@ def test_dashboard_links_a_finding_to_the_other_report(browser: Any, tmp_path: P
             ]
         }
 
-    args = build_parser().parse_args(["report", str(first), str(second)])
     out = tmp_path / "dashboard.html"
-    out.write_text(render_html(collect([str(first), str(second)], args, [duplicates])), encoding="utf-8")
+    out.write_text(render_html(collect([str(first), str(second)], extra_sources=[duplicates])), encoding="utf-8")
     browser.get(out.as_uri() + "#r-0")
     wait_for(lambda: browser.find_element("id", "detail").get_attribute("data-report") == "0", "report 0")
     item = browser.find_element("css selector", '#detail li[data-code="RL101"]')

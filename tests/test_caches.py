@@ -12,14 +12,17 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from reportlint import rulecache, rxcache
-from reportlint.config import Config
-from reportlint.document import Document
-from reportlint.engine import lint_document
-from reportlint.lark_regex import compile_lark, lark_tree_as_lite
-from reportlint.outline import heading_grammar, outline_parser
-from reportlint.resources import builtin_rules_dir
-from reportlint.rules import RuleError, load_packs
+from reportlint.core.document import Document
+from reportlint.engine import loader
+from reportlint.engine.config import Config
+from reportlint.engine.lint import lint_document
+from reportlint.engine.loader import load_packs
+from reportlint.outline.lark_regex import compile_lark, lark_tree_as_lite
+from reportlint.outline.parser import heading_grammar, outline_parser
+from reportlint.rules.model import RuleError
+from reportlint.support import cache as rulecache
+from reportlint.support import rxcache
+from reportlint.support.resources import builtin_rules_dir
 
 
 @pytest.fixture
@@ -41,10 +44,10 @@ def _lint_all(packs: list) -> list[tuple[str, int, int, str]]:
 
 def test_cached_rule_set_lints_like_a_fresh_load(cache_dir: Path) -> None:
     directories = [builtin_rules_dir()]
-    first = rulecache.load_packs_cached(directories)  # loads and writes the cache
+    first = loader.load_packs_cached(directories)  # loads and writes the cache
     written = list(cache_dir.glob("rules-*.pickle"))
     assert len(written) == 1
-    second = rulecache.load_packs_cached(directories)  # read back
+    second = loader.load_packs_cached(directories)  # read back
     assert second is not first
     assert [r.code for p in second for r in p.rules] == [r.code for p in first for r in p.rules]
     assert _lint_all(second) == _lint_all(load_packs(directories))
@@ -52,10 +55,10 @@ def test_cached_rule_set_lints_like_a_fresh_load(cache_dir: Path) -> None:
 
 def test_corrupt_cache_is_rebuilt(cache_dir: Path) -> None:
     directories = [builtin_rules_dir()]
-    rulecache.load_packs_cached(directories)
+    loader.load_packs_cached(directories)
     (path,) = cache_dir.glob("rules-*.pickle")
     path.write_bytes(b"\x80\x05not a pickle")
-    packs = rulecache.load_packs_cached(directories)
+    packs = loader.load_packs_cached(directories)
     assert packs and packs[0].rules
     assert pickle.loads(path.read_bytes())  # rewritten whole
 
@@ -69,9 +72,9 @@ def test_editing_a_rule_misses_the_cache(cache_dir: Path, tmp_path: Path) -> Non
         'message = "不要写“{match}”。"\nbasis = "测试"\n[check]\nkind = "forbid"\nterms = ["%s"]\n'
     )
     rule.write_text(body % "甲", encoding="utf-8")
-    assert rulecache.load_packs_cached([pack])[0].rules[0].params["terms"] == ["甲"]
+    assert loader.load_packs_cached([pack])[0].rules[0].params["terms"] == ["甲"]
     rule.write_text(body % "乙乙", encoding="utf-8")
-    assert rulecache.load_packs_cached([pack])[0].rules[0].params["terms"] == ["乙乙"]
+    assert loader.load_packs_cached([pack])[0].rules[0].params["terms"] == ["乙乙"]
 
 
 def test_a_bad_rule_is_reported_every_time_and_never_cached(cache_dir: Path, tmp_path: Path) -> None:
@@ -80,13 +83,13 @@ def test_a_bad_rule_is_reported_every_time_and_never_cached(cache_dir: Path, tmp
     (pack / "XX001-bad.toml").write_text('code = "XX001"\nname = "bad"\n', encoding="utf-8")
     for _ in range(2):
         with pytest.raises(RuleError):
-            rulecache.load_packs_cached([pack])
+            loader.load_packs_cached([pack])
     assert not list(cache_dir.glob("rules-*.pickle"))
 
 
 def test_no_cache_when_disabled(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REPORTLINT_NO_CACHE", "1")
-    assert rulecache.load_packs_cached([builtin_rules_dir()])
+    assert loader.load_packs_cached([builtin_rules_dir()])
     assert not cache_dir.exists()
 
 
@@ -167,7 +170,7 @@ def test_outline_grammar_is_cached_and_used(cache_dir: Path) -> None:
 
 
 def test_cache_files_are_private(cache_dir: Path) -> None:
-    rulecache.load_packs_cached([builtin_rules_dir()])
+    loader.load_packs_cached([builtin_rules_dir()])
     if os.name == "posix":
         assert (cache_dir.stat().st_mode & 0o077) == 0
         for path in cache_dir.glob("rules-*.pickle"):
@@ -178,7 +181,7 @@ def test_a_repetition_is_unrolled_and_longer_lines_go_to_lark() -> None:
     from lark import Lark
     from lark.exceptions import UnexpectedInput
 
-    from reportlint.lark_regex import FALLBACK
+    from reportlint.outline.lark_regex import FALLBACK
 
     grammar = r"""
         start: _INDENT? marker REST?

@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 
 from conftest import REPORTS
-from reportlint.cli import main
+from reportlint.frontends.cli import main
 
 TITLE = "某区司法局2024年度法治政府建设情况报告\n\n"
 

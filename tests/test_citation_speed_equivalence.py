@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import regex
 
-from reportlint.checks import Finding
+from reportlint.checks.base import Finding
 from reportlint.checks.citation import (
     BOOK_TITLE,
     DECLARED_SHORT,
@@ -32,10 +32,10 @@ from reportlint.checks.citation import (
     _count_any,
     item_runs,
 )
-from reportlint.context import LintContext
-from reportlint.diagnostics import Edit
-from reportlint.document import Document
-from reportlint.engine import load_ruleset
+from reportlint.checks.context import LintContext
+from reportlint.core.diagnostics import Edit
+from reportlint.core.document import Document
+from reportlint.engine.lint import load_ruleset
 
 REPORTS = sorted((Path(__file__).resolve().parent.parent / "fixtures" / "reports").glob("*.txt"))
 CODES = ("FZ401", "FZ402", "FZ404")

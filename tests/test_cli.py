@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reportlint.cli import main
+from reportlint.frontends.cli import main
 
 TITLE = "某区司法局2024年度法治政府建设情况报告\n\n"
 # Two characters outside the BMP before the finding: code-point column 4, UTF-16 character 5.
@@ -181,9 +181,9 @@ def test_rules_and_explain(capsys: pytest.CaptureFixture[str]) -> None:
     assert rows["FZ503"] == ["汉字与数字间多余空格", "标点", "警告"]
     assert rows["FZ801"] == ["成效部分缺少量化事实", "实证", "提示（默认关闭）"]
     assert rows["RL003"] == ["抑制注释中的规则代码不存在", "内部", "警告"]
-    assert [line.split()[0] for line in lines[-5:]] == ["RL001", "RL002", "RL003", "RL004", "RL101"]
+    assert [line.split()[0] for line in lines[-6:]] == ["RL001", "RL002", "RL003", "RL004", "RL005", "RL101"]
     # the categories line up (a Chinese character is two columns wide)
-    from reportlint.formatters import display_width
+    from reportlint.output.text import display_width
 
     assert len({display_width(line.rsplit("  ", 2)[0]) for line in lines}) == 1
     assert not any(c.isascii() and c.isalpha() for line in lines for c in line.split(None, 1)[1])
@@ -277,7 +277,7 @@ def test_summary_never_says_no_problems_when_a_file_was_not_read(
 @pytest.mark.parametrize(
     ("argv", "last_line"),
     [
-        (["chek"], "reportlint: 错误：参数 命令：无效的取值 'chek'（可选：'check', 'text', 'rules', 'explain', 'lsp', 'report', 'serve'）"),
+        (["chek"], "reportlint: 错误：参数 命令：无效的取值 'chek'（可选：'check', 'text', 'rules', 'explain', 'lsp', 'report', 'serve', 'schema', 'new-rule'）"),
         ([], "reportlint: 错误：缺少必需的参数：命令"),
         (["check", "--formt", "json"], "reportlint: 错误：无法识别的参数：--formt"),
         (["check", "--select"], "reportlint check: 错误：参数 --select：需要一个值"),

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from reportlint.config import Config
-from reportlint.document import Document
-from reportlint.engine import lint_document
-from reportlint.rules import RuleError, load_pack
+from reportlint.core.document import Document
+from reportlint.engine.config import Config
+from reportlint.engine.lint import lint_document
+from reportlint.engine.loader import load_pack
+from reportlint.rules.model import RuleError
 
 PACK_TOML = """name = "t"
 assumed_year = 2025

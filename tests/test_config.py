@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 import reportlint
-from reportlint.cli import main
-from reportlint.config import ConfigError, config_from_mapping
+from reportlint.engine.config import ConfigError, config_from_mapping
+from reportlint.frontends.cli import main
 
 TITLE = "某区司法局2024年度法治政府建设情况报告\n\n"
 REPORT = TITLE + "全年共 5 条。\n"
@@ -67,7 +67,7 @@ BAD_CONFIGS = [
     ("reportlint.toml", 'fail-on = "a\\nb"\n', 1, f"fail-on 的值“a\\nb”无效，应为 {SEVERITIES} 之一"),
     ("reportlint.toml", 'fail-on = "x\\u2028y\\u0085z"\n', 1, f"fail-on 的值“x\\u2028y\\x85z”无效，应为 {SEVERITIES} 之一"),
     ("reportlint.toml", "fail-on = " + '"' + "很" * 200 + '"\n', 1, f"fail-on 的值“{'很' * 59}…”无效，应为 {SEVERITIES} 之一"),
-    ("reportlint.toml", 'select = []\n"a\\nb" = 1\n', 2, "未知的设置项“a\\nb”（可用：select、extend-select、ignore、severity、rules、per-file-ignores、profile、fail-on、builtin-rules、max-file-size、duplicates）"),
+    ("reportlint.toml", 'select = []\n"a\\nb" = 1\n', 2, "未知的设置项“a\\nb”（可用：select、extend-select、ignore、severity、rules、per-file-ignores、profile、fail-on、builtin-rules、max-file-size、duplicates、pack、packs）"),
     ("reportlint.toml", '[duplicates]\nignore-file = "\\u0000"\n', 2, "设置项“duplicates.ignore-file”的路径“\\x00”含空字符，不是有效的路径"),
     ("reportlint.toml", "a = " + "[" * 100_000 + "\n", 1, "TOML 格式错误：数组或表嵌套层数过多"),
     # A code that names no rule, in an inline table: the line of the table, not line 1.
@@ -118,7 +118,7 @@ def test_a_bad_explicit_config_stops_before_any_file_is_read(
     def no_reading(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("a report was read")
 
-    monkeypatch.setattr("reportlint.runner.read_path", no_reading)
+    monkeypatch.setattr("reportlint.app.runner.read_path", no_reading)
     for jobs in ("1", "2"):
         code, out, err = run(capsys, "check", "--jobs", jobs, "--fix", "--config", str(config), *map(str, reports))
         assert (code, out) == (2, "")
@@ -218,12 +218,10 @@ def test_max_file_size_at_the_limit_is_accepted(tmp_path: Path, capsys: pytest.C
         ({"max-file-size": float("nan")}, "配置项 max-file-size: 设置项“max-file-size”应为正数（单位 MB）"),
         ({"per-file-ignores": {"a": 5}}, "配置项 per-file-ignores.a: per-file-ignores 中“a”的值应为规则代码的列表，而不是整数"),
         ({"severity": {"FZ503": 1}}, f"配置项 severity.FZ503: 严重级别应为字符串（{SEVERITIES} 之一），而不是整数"),
-        ({"profile": {"kind": "外星"}}, f"配置项 profile.kind: profile 设置项“kind”的值“外星”无效，应为 {KINDS} 之一"),
         ({"profile": {"deadline": "3-1"}}, f"配置项 profile.deadline: profile 设置项“deadline”的值“3-1”{DEADLINE}"),
-        ({1: 2}, "配置项 1: 未知的设置项“1”（可用：select、extend-select、ignore、severity、rules、per-file-ignores、profile、fail-on、builtin-rules、max-file-size、duplicates）"),
+        ({1: 2}, "配置项 1: 未知的设置项“1”（可用：select、extend-select、ignore、severity、rules、per-file-ignores、profile、fail-on、builtin-rules、max-file-size、duplicates、pack、packs）"),
         ({"severity": {("a",): "info"}}, "配置项 severity.列表: severity 中的规则代码应为字符串，而不是列表"),
         ({"per-file-ignores": {3: ["FZ5"]}}, "配置项 per-file-ignores.3: per-file-ignores 中的文件模式应为字符串，而不是整数"),
-        ({"profile": {"kind": "部门\n"}}, f"配置项 profile.kind: profile 设置项“kind”的值“部门\\n”无效，应为 {KINDS} 之一"),
     ],
 )  # fmt: skip
 def test_a_config_given_as_a_dict_is_checked_the_same(table: dict[Any, Any], message: str) -> None:
@@ -233,6 +231,36 @@ def test_a_config_given_as_a_dict_is_checked_the_same(table: dict[Any, Any], mes
     with pytest.raises(reportlint.LintError) as error:
         reportlint.lint_text(REPORT, config=table)
     assert str(error.value) == message
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ({"profile": {"kind": "外星"}}, f"配置项 profile.kind: profile 设置项“kind”的值“外星”无效，应为 {KINDS} 之一"),
+        ({"profile": {"kind": "部门\n"}}, f"配置项 profile.kind: profile 设置项“kind”的值“部门\\n”无效，应为 {KINDS} 之一"),
+        (
+            {"packs": {"fazhi": {"profile": {"kind": "外星"}}}},
+            f"配置项 packs.fazhi.profile.kind: packs.fazhi.profile 设置项“kind”的值“外星”无效，应为 {KINDS} 之一",
+        ),
+        ({"pack": "nosuch"}, "配置项 pack: 设置项“pack”的值“nosuch”不是已安装的规则包（已安装：fazhi）"),
+        ({"packs": {"nosuch": {}}}, "配置项 packs.nosuch: packs 中的“nosuch”不是已安装的规则包（已安装：fazhi）"),
+    ],
+)  # fmt: skip
+def test_a_report_kind_is_checked_against_the_packs_once_they_are_loaded(table: dict[str, Any], message: str) -> None:
+    config_from_mapping(table)  # (the kinds are the packs': known once they are loaded)
+    with pytest.raises(reportlint.LintError) as error:
+        reportlint.lint_text(REPORT, config=table)
+    assert str(error.value) == message
+
+
+def test_a_pack_profile_in_a_file_is_checked_at_its_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = write(tmp_path / "pyproject.toml", '[tool.reportlint.packs.fazhi.profile]\nkind = "外星"\n')
+    report = write(tmp_path / "r.txt", REPORT)
+    code, out, err = run(capsys, "check", str(report))
+    assert (code, out) == (2, "")
+    message = f"packs.fazhi.profile 设置项“kind”的值“外星”无效，应为 {KINDS} 之一"
+    assert err == f"reportlint: {config}:2: {message}\n"
+
 
 
 def test_a_missing_rule_folder_in_a_config_skips_only_its_files(

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reportlint.config import Config, ConfigError, load_config
-from reportlint.crossdup import (
+from reportlint.app.duplicates import (
     BASIS,
     DuplicateOptions,
     find_duplicates,
@@ -17,9 +16,10 @@ from reportlint.crossdup import (
     load_phrases,
     options_from_config,
 )
-from reportlint.diagnostics import Diagnostic, Severity
-from reportlint.document import Document
-from reportlint.reading import InputError
+from reportlint.core.diagnostics import Diagnostic, Severity
+from reportlint.core.document import Document
+from reportlint.core.errors import InputError
+from reportlint.engine.config import Config, ConfigError, load_config
 
 REPORTS = Path(__file__).resolve().parent.parent / "fixtures" / "reports"
 

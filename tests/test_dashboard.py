@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import base64
 import csv
 import hashlib
@@ -15,9 +14,12 @@ import pytest
 import regex
 
 from conftest import REPORTS
-from reportlint.cli import build_parser, main
-from reportlint.dashboard import collect, render_csv, render_html, utf16_offsets
-from reportlint.diagnostics import Diagnostic, Severity
+from reportlint.app.dashboard import collect
+from reportlint.app.session import RunOptions
+from reportlint.core.diagnostics import Diagnostic, Severity
+from reportlint.core.document import Document
+from reportlint.frontends.cli import build_parser, main
+from reportlint.output.dashboard import render_csv, render_html
 
 SAMPLE_000 = next(p for p in REPORTS if p.name.startswith("000_"))
 SAMPLE_003 = next(p for p in REPORTS if p.name.startswith("003_"))
@@ -248,8 +250,9 @@ def test_usage_and_output_errors(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert line.startswith(f"reportlint: {tmp_path / 'no' / 'such' / 'dir.html'}: 无法写入：")
 
 
-def _args(*argv: str) -> argparse.Namespace:
-    return build_parser().parse_args(["report", *argv])
+def _args(*argv: str) -> RunOptions:
+    """The options ``reportlint report`` gives the dashboard for these arguments."""
+    return RunOptions.from_arguments(vars(build_parser().parse_args(["report", *argv])))
 
 
 def test_extra_diagnostics_of_any_code_are_shown(tmp_path: Path) -> None:
@@ -276,7 +279,7 @@ def test_extra_diagnostics_of_any_code_are_shown(tmp_path: Path) -> None:
             ]
         }
 
-    dashboard = collect([str(SAMPLE_003), str(SAMPLE_000)], _args(str(SAMPLE_003)), [duplicates])
+    dashboard = collect([str(SAMPLE_003), str(SAMPLE_000)], _args(str(SAMPLE_003)), extra_sources=[duplicates])
     assert seen == [[str(SAMPLE_003), str(SAMPLE_000)]]
     row = dashboard.rows[0]
     assert len(row.diagnostics) == 15
@@ -310,7 +313,7 @@ def test_offsets_are_utf16_for_characters_outside_the_bmp(tmp_path: Path) -> Non
     assert (first["s"], first["e"]) == (diag.start + 2, diag.end + 2)
     # JavaScript's index of the space (UTF-16): the text before it is 2 surrogate pairs + 共.
     assert entry["text"].encode("utf-16-le")[first["s"] * 2 : first["e"] * 2].decode("utf-16-le") == " "
-    to16 = utf16_offsets("a𠀋b𠀋c")
+    to16 = Document.from_text("a𠀋b𠀋c").utf16_offset
     assert [to16(i) for i in range(6)] == [0, 1, 3, 4, 6, 7]
 
 

@@ -1,10 +1,10 @@
-"""Tests for reportlint.document: newline normalisation and position mapping."""
+"""Tests for reportlint.core.document: newline normalisation and position mapping."""
 
 from __future__ import annotations
 
 import pytest
 
-from reportlint.document import Document, LspPosition, Position, normalise_newlines
+from reportlint.core.document import Document, LspPosition, Position, normalise_newlines
 
 SAMPLE = "法治政府建设情况报告\n\n一、𠀋字规范\n二、主要举措 结尾"
 

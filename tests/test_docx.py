@@ -12,9 +12,10 @@ import regex
 pytest.importorskip("docx")
 
 from docx_builder import GOVERNMENT_LEVELS, DocxBuilder, Level
-from reportlint.cli import main
-from reportlint.docx_reader import format_number
-from reportlint.reading import InputError, read_bytes, read_path, text_listing
+from reportlint.core.errors import InputError
+from reportlint.frontends.cli import main
+from reportlint.inputs.docx.reader import format_number
+from reportlint.inputs.reading import read_bytes, read_path, text_listing
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "fixtures" / "reports" / "004_de61297b1667e9da.txt"

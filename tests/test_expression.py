@@ -7,7 +7,8 @@ import itertools
 import random
 from typing import Any
 
-from reportlint.checks.expression import (
+from conftest import shipped_and_test_rules
+from reportlint.checks.conditions import (
     COMPARE,
     FUNCTION_NAMES,
     Program,
@@ -15,7 +16,6 @@ from reportlint.checks.expression import (
     expression_parser,
     to_program,
 )
-from reportlint.engine import load_ruleset
 
 
 def evaluate(program: Program, functions: dict[str, Any], variables: dict[str, Any]) -> Any:
@@ -92,7 +92,7 @@ def _outcome(run: Any, *args: Any) -> Any:
 
 def test_compiled_conditions_agree_with_the_interpreter() -> None:
     rng = random.Random(21)
-    shipped = [r.params["when"] for r in load_ruleset().rules if r.check_kind == "expr"]
+    shipped = [r.params["when"] for r in shipped_and_test_rules() if r.check_kind == "expr"]
     for source in CONDITIONS + shipped:
         program = to_program(expression_parser().parse(source))
         compiled = compile_program(program)

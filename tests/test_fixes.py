@@ -15,11 +15,12 @@ from pathlib import Path
 import pytest
 
 from conftest import REPORTS
-from reportlint import atomicfile, fixes, runner
-from reportlint.cli import main
-from reportlint.diagnostics import Diagnostic, Edit, Fix, Severity
-from reportlint.document import Document
-from reportlint.fixes import FixWriteError, applicable_fixes, apply_edits, fix_until_stable, write_fixed
+from reportlint.app import fixes, runner
+from reportlint.app.fixes import FixWriteError, applicable_fixes, apply_edits, fix_until_stable, write_fixed
+from reportlint.core.diagnostics import Diagnostic, Edit, Fix, Severity
+from reportlint.core.document import Document
+from reportlint.frontends.cli import main
+from reportlint.support import atomicfile
 
 TITLE = "某区司法局2024年度法治政府建设情况报告\n\n"
 
@@ -395,7 +396,7 @@ def test_fix_through_a_symlink_rewrites_the_target_and_keeps_the_link(
 
 
 class _FullDisk:
-    """``os`` as reportlint.atomicfile sees it, on a disk that is full for the first file
+    """``os`` as reportlint.support.atomicfile sees it, on a disk that is full for the first file
     written (its temporary file can be created, but not written to)."""
 
     def __init__(self) -> None:

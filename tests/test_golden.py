@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from reportlint.config import Config
-from reportlint.diagnostics import Severity
-from reportlint.engine import lint_document, load_ruleset
-from reportlint.reading import read_path
+from reportlint.core.diagnostics import Severity
+from reportlint.engine.config import Config
+from reportlint.engine.lint import lint_document, load_ruleset
+from reportlint.inputs.reading import read_path
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = sorted((ROOT / "fixtures" / "reports").glob("*.txt"))
@@ -65,7 +65,7 @@ def test_report_saved_as_markdown_gets_the_same_findings(report: Path, tmp_path:
     """The same report with Markdown # headings (title: #, level-n headings: n+1 #): the
     same codes on the same lines, no missing-part false alarms.  (Stray spaces before a
     title or heading, FZ112, are behind the # in the Markdown copy: not compared there.)"""
-    from reportlint.outline import build_outline
+    from reportlint.outline.parser import build_outline
 
     doc = read_path(report)
     outline = build_outline(doc)
@@ -93,7 +93,7 @@ def test_report_with_unnumbered_part_headings_gets_the_same_findings(report: Pat
     (Findings about the removed markers themselves, FZ601/FZ602, are not compared.)"""
     import regex
 
-    from reportlint.outline import build_outline
+    from reportlint.outline.parser import build_outline
 
     doc = read_path(report)
     level_1 = {h.line for h in build_outline(doc).headings if h.level == 1}

@@ -21,8 +21,8 @@ pytest.importorskip("docx")
 pytest.importorskip("pdfminer")
 
 from docx_builder import DocxBuilder, part, replace_part
-from reportlint.cli import main
-from reportlint.reading import iter_report_files
+from reportlint.frontends.cli import main
+from reportlint.inputs.reading import iter_report_files
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTS = ROOT / "fixtures" / "documents"
@@ -185,7 +185,7 @@ def test_hostile_docx(case: str, tmp_path: Path, capsys: pytest.CaptureFixture[s
 def test_zip_total_size_is_checked_from_the_directory(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import reportlint.docx_reader as docx_reader
+    import reportlint.inputs.docx.reader as docx_reader
 
     monkeypatch.setattr(docx_reader, "MAX_UNCOMPRESSED", 2 * 1024 * 1024)
     noise = random.Random(0).randbytes(3 * 1024 * 1024)  # incompressible: no ratio alarm
@@ -217,7 +217,7 @@ def test_entities_are_never_expanded_by_the_parser(tmp_path: Path) -> None:
 
 
 def test_pdf_flate_bomb(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    import reportlint.pdf_reader as pdf_reader
+    import reportlint.inputs.pdf.reader as pdf_reader
 
     monkeypatch.setattr(pdf_reader, "MAX_INFLATED", 1024 * 1024)
     bad = tmp_path / "bomb.pdf"
@@ -235,7 +235,7 @@ def test_pdf_flate_bomb(tmp_path: Path, capsys: pytest.CaptureFixture[str], monk
 
 
 def test_pdf_page_limit(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    import reportlint.pdf_reader as pdf_reader
+    import reportlint.inputs.pdf.reader as pdf_reader
 
     monkeypatch.setattr(pdf_reader, "MAX_PAGES", 3)
     bad = DOCUMENTS / "report.pdf"  # six pages
@@ -470,7 +470,7 @@ def test_pdfminer_complaints_stay_off_the_terminal(tmp_path: Path, capsys: pytes
 def test_pdf_character_limit(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import reportlint.pdf_reader as pdf_reader
+    import reportlint.inputs.pdf.reader as pdf_reader
 
     monkeypatch.setattr(pdf_reader, "MAX_CHARACTERS", 500)
     bad = DOCUMENTS / "report.pdf"

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from reportlint.config import Config
-from reportlint.engine import load_ruleset
-from reportlint.lsp import analyse, document_kind
+from reportlint.engine.config import Config
+from reportlint.engine.lint import load_ruleset
+from reportlint.frontends.lsp import BUFFER, FILE, analyse, document_source
 
 ROOT = Path(__file__).resolve().parent.parent
 CLEAN = (ROOT / "fixtures" / "clean" / "004_corrected.txt").read_text(encoding="utf-8")
@@ -404,16 +404,17 @@ def test_buffer_with_bom_counts_it_on_the_first_line() -> None:
     assert analysis.version == 7
 
 
-def test_document_kind() -> None:
-    assert document_kind("file:///tmp/a.TXT", None) == "text"
-    assert document_kind("file:///tmp/a.md", "markdown") == "text"
-    assert document_kind("untitled:Untitled-1", "plaintext") == "text"
-    assert document_kind("file:///tmp/a.docx", None) == "docx"
-    assert document_kind("file:///tmp/a.py", "python") is None
+def test_document_source() -> None:
+    assert document_source("file:///tmp/a.TXT", None) == BUFFER
+    assert document_source("file:///tmp/a.md", "markdown") == BUFFER
+    assert document_source("untitled:Untitled-1", "plaintext") == BUFFER
+    assert document_source("file:///tmp/a.docx", None) == FILE
+    assert document_source("file:///tmp/a.pdf", None) == FILE
+    assert document_source("file:///tmp/a.py", "python") is None
 
 
 def test_lint_error_is_reported_not_raised(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from reportlint import lsp
+    from reportlint.frontends import lsp
 
     def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("boom")
@@ -605,7 +606,7 @@ def test_bad_frame_is_logged_and_skipped(client: Client, tmp_path: Path, header:
 
 
 def test_frame_reader_resynchronises() -> None:
-    from reportlint.lsp import FrameReader
+    from reportlint.frontends.lsp import FrameReader
 
     problems: list[str] = []
     reader = FrameReader(problems.append)

@@ -1,4 +1,4 @@
-"""Tests for reportlint.outline: heading markers, title, sections, paragraphs, enumerations.
+"""Tests for reportlint.outline.parser: heading markers, title, sections, paragraphs, enumerations.
 
 Expected values for the samples were read off ``cat -n fixtures/reports/00*.txt``.
 """
@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from reportlint.document import Document
-from reportlint.numerals import canonical_marker, cn_to_int
-from reportlint.numerals import to_chinese as int_to_cn
-from reportlint.outline import (
+from reportlint.core.document import Document
+from reportlint.outline.parser import (
     Outline,
     build_outline,
     find_enumerators,
     outline_parser,
     parse_heading_line,
 )
+from reportlint.zh.numerals import canonical_marker, cn_to_int
+from reportlint.zh.numerals import to_chinese as int_to_cn
 
 REPORTS = Path(__file__).resolve().parent.parent / "fixtures" / "reports"
 
@@ -223,13 +223,11 @@ def test_sample_001_sections_with_level_3() -> None:
     ]
 
 
-def test_section_at_and_body_start() -> None:
+def test_body_start_of_a_run_in_heading() -> None:
     doc, outline = sample("001")
-    offset = doc.offset(13, 5)
-    assert outline.section_at(offset).heading.line == 11  # type: ignore[union-attr]
     run_in = outline.root.children[0].children[0]
+    assert run_in.heading is not None and run_in.heading.line == 11
     assert doc.text[run_in.body_start] == "。"
-    assert outline.section_at(0) is outline.root
 
 
 # --- the five samples: paragraphs ------------------------------------------------------
@@ -703,7 +701,7 @@ def test_emphasis_that_does_not_wrap_a_heading_start_is_left(line: str) -> None:
 
 
 def test_bare_headings_are_stand_alone_unpunctuated_lines_with_text_after() -> None:
-    from reportlint.outline import bare_headings
+    from reportlint.outline.parser import bare_headings
 
     text = (
         "某局2024年法治政府建设情况报告\n\n"

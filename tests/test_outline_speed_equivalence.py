@@ -20,10 +20,10 @@ from typing import Any
 import pytest
 import regex
 
-from reportlint import outline as O
-from reportlint.document import Document
-from reportlint.lark_regex import FALLBACK, LiteToken, LiteTree, compile_lark
-from reportlint.numerals import canonical_marker, cn_to_int
+from reportlint.core.document import Document
+from reportlint.outline import parser as O
+from reportlint.outline.lark_regex import FALLBACK, LiteToken, LiteTree, compile_lark
+from reportlint.zh.numerals import CN_NUMERAL, CN_NUMERAL_CHARS, canonical_marker, circled_value, cn_numerals, cn_to_int
 
 REPORTS = sorted((Path(__file__).resolve().parent.parent / "fixtures" / "reports").glob("*.txt"))
 
@@ -48,7 +48,7 @@ def ref_parse_heading_line(text: str, line: int = 1, offset: int = 0) -> O.Headi
     elif number.type == "DIGITS":
         ordinal = int(number.value)
     else:
-        ordinal = O._circled_value(number.value)
+        ordinal = circled_value(number.value)
     marker_start = tokens[0].start_pos
     marker_end = tokens[-1].end_pos
     rest = text[marker_end:]
@@ -515,15 +515,15 @@ def test_leaf_table_keeps_fallback_leaves() -> None:
 
 
 def test_numeral_table_is_what_the_pattern_matches() -> None:
-    pattern = regex.compile(O._CN_NUM)
+    pattern = regex.compile(CN_NUMERAL)
     alphabet = "一二三四五六七八九十零两x"
     texts = ["", *alphabet]
     texts += [a + b for a in alphabet for b in alphabet]
     texts += [a + b + c for a in alphabet for b in alphabet for c in alphabet]
     matched = {text for text in texts if pattern.fullmatch(text)}
-    assert set(O._cn_numerals()) == matched
-    assert all(value == cn_to_int(text) for text, value in O._cn_numerals().items())
-    assert frozenset("".join(matched)) == O._CN_NUM_CHARS
+    assert set(cn_numerals()) == matched
+    assert all(value == cn_to_int(text) for text, value in cn_numerals().items())
+    assert frozenset("".join(matched)) == CN_NUMERAL_CHARS
 
 
 def test_prefilter_first_characters() -> None:
@@ -565,8 +565,8 @@ def test_fast_constructors_give_the_dataclass_objects(cls: type, build: Any) -> 
 
 
 def test_fast_diagnostic_constructor_gives_the_dataclass_object() -> None:
-    from reportlint.diagnostics import Diagnostic, Edit, Fix, Severity
-    from reportlint.records import fast_constructor
+    from reportlint.core.diagnostics import Diagnostic, Edit, Fix, Severity
+    from reportlint.support.records import fast_constructor
 
     values = {
         "code": "FZ999",

@@ -73,7 +73,7 @@ def test_installed_wheel_lints_a_sample(wheel: Path, tmp_path: Path) -> None:
     work.mkdir()
     sample = shutil.copy(next((ROOT / "fixtures" / "reports").glob("004_*.txt")), work / "report.txt")
     where = subprocess.run(
-        [str(python), "-c", "import reportlint.resources as r; print(r.builtin_rules_dir())"],
+        [str(python), "-c", "import reportlint.support.resources as r; print(r.builtin_rules_dir())"],
         cwd=work,
         capture_output=True,
         text=True,

@@ -14,10 +14,11 @@ import pytest
 
 pytest.importorskip("pdfminer")
 
-from reportlint.cli import main
-from reportlint.document import SourcePosition
-from reportlint.pdf_reader import PhysicalLine, pdf_document
-from reportlint.reading import InputError, read_path, text_listing
+from reportlint.core.document import SourcePosition
+from reportlint.core.errors import InputError
+from reportlint.frontends.cli import main
+from reportlint.inputs.pdf.reader import PhysicalLine, pdf_document
+from reportlint.inputs.reading import read_path, text_listing
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTS = ROOT / "fixtures" / "documents"

@@ -23,11 +23,11 @@ from pdf_builder import assemble_pdf
 pytest.importorskip("docx")
 pytest.importorskip("pdfminer")
 
-from reportlint.config import Config
-from reportlint.document import Document
-from reportlint.engine import lint_document, load_ruleset
-from reportlint.pdf_reader import extract_lines, read_pdf
-from reportlint.reading import read_path
+from reportlint.core.document import Document
+from reportlint.engine.config import Config
+from reportlint.engine.lint import lint_document, load_ruleset
+from reportlint.inputs.pdf.reader import extract_lines, read_pdf
+from reportlint.inputs.reading import read_path
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTS = ROOT / "fixtures" / "documents"

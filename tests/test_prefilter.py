@@ -10,11 +10,11 @@ import regex
 
 from conftest import REPORTS
 from reportlint.checks.citation import ITEM_RUN, item_runs
+from reportlint.checks.context import LintContext, Span
 from reportlint.checks.text import _leftmost
-from reportlint.context import LintContext, Span
-from reportlint.document import Document
-from reportlint.engine import literal_scanner, load_ruleset
-from reportlint.prefilter import (
+from reportlint.core.document import Document
+from reportlint.engine.lint import literal_scanner, load_ruleset
+from reportlint.support.prefilter import (
     LiteralIndex,
     LiteralScanner,
     _char_class,
@@ -142,8 +142,8 @@ def test_item_runs_equal_full_search() -> None:
 
 def test_enumerators_equal_the_lookbehind_search() -> None:
     """find_enumerators searches without the look-behind and checks it afterwards."""
-    from reportlint.document import Document
-    from reportlint.outline import _ENUMERATOR, find_enumerators
+    from reportlint.core.document import Document
+    from reportlint.outline.parser import _ENUMERATOR, find_enumerators
 
     rng = random.Random(8)
     alphabet = [
@@ -201,8 +201,8 @@ def test_line_windows_equal_full_search_on_random_text() -> None:
 
 
 def test_allow_lists_searched_by_line_decide_like_a_whole_text_search() -> None:
-    from reportlint.context import LintContext
-    from reportlint.document import Document
+    from reportlint.checks.context import LintContext
+    from reportlint.core.document import Document
 
     rules = [rule for rule in load_ruleset().rules if getattr(rule.check, "allow", None) is not None]
     assert rules

@@ -33,11 +33,13 @@ import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reportlint import engine, fixes, reading
-from reportlint.config import Config
-from reportlint.diagnostics import Diagnostic
-from reportlint.document import Document
-from reportlint.reading import InputError
+from reportlint.app import fixes
+from reportlint.core.diagnostics import Diagnostic
+from reportlint.core.document import Document
+from reportlint.core.errors import InputError
+from reportlint.engine import lint as engine
+from reportlint.engine.config import Config
+from reportlint.inputs import plain, reading
 
 ROOT = Path(__file__).resolve().parent.parent
 REGRESSIONS = Path(__file__).resolve().parent / "fuzz" / "regressions"
@@ -367,7 +369,7 @@ def _assert_one_line(error: InputError) -> None:
     message = str(error)
     assert "\n" not in message and "\r" not in message, repr(message)
     assert message.startswith(f"{error.path}: ".replace("\n", "\\n").replace("\r", "\\r"))
-    assert error.problem and error.kind
+    assert error.problem and error.reason
 
 
 _ROUND_TRIP_ENCODINGS = {"utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be", "gb18030"}
@@ -378,7 +380,7 @@ def check_decode(data: bytes) -> str | None:
     leading BOM in a real codec, and (for the encodings it detects itself) writing the text
     back with encode_text gives the same bytes."""
     try:
-        text, encoding, bom = reading.decode_bytes(data, path="fuzz.txt")
+        text, encoding, bom = plain.decode_bytes(data, path="fuzz.txt")
     except InputError as error:
         _assert_one_line(error)
         return None
@@ -387,15 +389,15 @@ def check_decode(data: bytes) -> str | None:
     assert isinstance(text, str) and text.strip() and not text.startswith("\ufeff")
     name = codecs.lookup(encoding).name
     # --fix writes the text back with what decode_bytes reported: that must always work.
-    rewritten = reading.encode_text(text, encoding, bom, "\n")
+    rewritten = plain.encode_text(text, encoding, bom, "\n")
     if name in _ROUND_TRIP_ENCODINGS and not bom and not data.startswith(codecs.BOM_UTF8):
         assert rewritten == data
     elif bom and name != "gb18030":
-        marks = [m for m, e in reading._BOMS if e == name]
+        marks = [m for m, e in plain._BOMS if e == name]
         stripped = data[len(marks[0]) :]
         while stripped.startswith("\ufeff".encode(name)):  # decode_bytes drops doubled BOMs
             stripped = stripped[len("\ufeff".encode(name)) :]
-        assert reading.encode_text(text, encoding, False, "\n") == stripped
+        assert plain.encode_text(text, encoding, False, "\n") == stripped
     return text
 
 
@@ -457,7 +459,7 @@ def check_encoding_round_trip(text: str, encoding: str, bom: bool, newline: str)
     """encode_text then decode_bytes gives back the text, encoding and BOM; reading the
     bytes as a Document and writing it back gives the same bytes."""
     try:
-        data = reading.encode_text(text, encoding, bom, newline)
+        data = plain.encode_text(text, encoding, bom, newline)
     except UnicodeEncodeError:
         return  # the encoding cannot hold the text: nothing is promised
     expected = text.replace("\n", newline)
@@ -474,18 +476,18 @@ def check_encoding_round_trip(text: str, encoding: str, bom: bool, newline: str)
             detected = "utf-8"
     if detected == "gbk":
         detected = "gb18030"  # read with the superset
-    assert reading.decode_bytes(data) == (expected, detected, bom)
+    assert plain.decode_bytes(data) == (expected, detected, bom)
     doc = Document.from_text(expected, encoding=detected, bom=bom)
     assert doc.text == text
     if "\n" in text:
-        assert reading.encode_text(doc.text, doc.encoding, doc.bom, doc.newline) == data
+        assert plain.encode_text(doc.text, doc.encoding, doc.bom, doc.newline) == data
 
 
 def _readable(text: str) -> bool:
     """Text that decode_bytes promises to return (not blank, not binary-looking, no leading BOM)."""
     if not text.strip() or text.startswith("\ufeff") or "\x00" in text or "\r" in text:
         return False
-    return reading._control_share_text(text) <= reading._CONTROL_SHARE_LIMIT
+    return plain._control_share_text(text) <= plain._CONTROL_SHARE_LIMIT
 
 
 encodable_texts = st.one_of(
@@ -668,7 +670,7 @@ file_bytes = st.one_of(
              "shift_jis", "euc-kr", "cp1252", "koi8-r", "cp437", "hz", "iso2022_jp", "utf-7"]
         ),
     ),
-    st.builds(lambda mark, rest: mark + rest, st.sampled_from([b for b, _ in reading._BOMS]), st.binary(max_size=200)),
+    st.builds(lambda mark, rest: mark + rest, st.sampled_from([b for b, _ in plain._BOMS]), st.binary(max_size=200)),
     numbered_docx,
     st.builds(_corrupt, st.one_of(st.builds(make_docx, _paragraph_lists, st.booleans()), numbered_docx),
               st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), max_size=3),
@@ -779,7 +781,7 @@ def test_minimal_docx_and_pdf_are_valid_input() -> None:
 
 _LINT_JSON = """
 import json, sys
-from reportlint import engine
+from reportlint.engine import lint as engine
 result = []
 for text, path in json.loads(sys.stdin.read()):
     _, diagnostics = engine.lint_text(text, path=path)

@@ -1,4 +1,4 @@
-"""Tests for reportlint.reading: finding, decoding and re-encoding report files."""
+"""Tests for reportlint.inputs.reading: finding, decoding and re-encoding report files."""
 
 from __future__ import annotations
 
@@ -12,18 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from reportlint import reading
-from reportlint.document import Document
-from reportlint.reading import (
-    InputError,
-    decode_bytes,
-    decode_report,
-    encode_text,
-    iter_report_files,
-    read_bytes,
-    read_path,
-    read_stdin,
-)
+from reportlint.core.document import Document
+from reportlint.core.errors import InputError
+from reportlint.inputs import plain, reading
+from reportlint.inputs.plain import decode_bytes, decode_report, encode_text
+from reportlint.inputs.reading import iter_report_files, read_bytes, read_path, read_stdin
 
 REPORT = "法治政府建设情况报告\n一、主要举措"
 PNG_HEADER = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06"
@@ -43,7 +36,7 @@ def test_input_error_attributes_and_str() -> None:
     error = InputError("reports/a.txt", "文件为空", "empty")
     assert error.path == "reports/a.txt"
     assert error.problem == "文件为空"
-    assert error.kind == "empty"
+    assert error.reason == "empty"
     assert str(error) == "reports/a.txt: 文件为空"
 
 
@@ -51,7 +44,7 @@ def test_input_error_str_is_one_line_and_pickles() -> None:
     error = InputError("a\nb.txt", "无法读取：line one\nline two")
     assert str(error) == "a\\nb.txt: 无法读取：line one\\nline two"
     copy = pickle.loads(pickle.dumps(error))
-    assert (copy.path, copy.problem, copy.kind) == (error.path, error.problem, "io")
+    assert (copy.path, copy.problem, copy.reason) == (error.path, error.problem, "io")
 
 
 # --- decode_bytes -----------------------------------------------------------
@@ -131,7 +124,7 @@ def test_binary_input_is_rejected(data: bytes) -> None:
     with pytest.raises(InputError) as caught:
         decode_bytes(data, path="x.txt")
     assert caught.value.problem == "不是文本文件（含二进制数据）"
-    assert caught.value.kind == "binary"
+    assert caught.value.reason == "binary"
     assert str(caught.value) == "x.txt: 不是文本文件（含二进制数据）"
 
 
@@ -151,14 +144,14 @@ def test_empty_input_is_rejected(data: bytes) -> None:
     with pytest.raises(InputError) as caught:
         decode_bytes(data, path="empty.txt")
     assert str(caught.value) == "empty.txt: 文件为空"
-    assert caught.value.kind == "empty"
+    assert caught.value.reason == "empty"
 
 
 def test_undecodable_bytes() -> None:
     with pytest.raises(InputError) as caught:
         decode_bytes(bytes(range(0x80, 0x100)) * 4, path="junk.txt")
     assert caught.value.problem == "无法识别文件编码"
-    assert caught.value.kind == "encoding"
+    assert caught.value.reason == "encoding"
 
 
 def test_bom_with_wrong_content() -> None:
@@ -166,7 +159,7 @@ def test_bom_with_wrong_content() -> None:
     with pytest.raises(InputError) as caught:
         decode_bytes(codecs.BOM_UTF16_LE + b"a\x00b", path="odd.txt")
     assert caught.value.problem == "无法识别文件编码（有 UTF-16-LE 字节序标记，但内容不符）"
-    assert caught.value.kind == "encoding"
+    assert caught.value.reason == "encoding"
 
 
 # --- a few damaged bytes ------------------------------------------------------
@@ -293,7 +286,7 @@ def test_size_limit(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         read_path(path, max_bytes=1000)
     assert caught.value.problem == "文件过大（超过 1000 字节）"
-    assert caught.value.kind == "too-large"
+    assert caught.value.reason == "too-large"
     assert read_path(path, max_bytes=1001).text == "a" * 1001
 
 
@@ -309,14 +302,14 @@ def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         read_path(path)
     assert str(caught.value) == f"{path}: 文件不存在"
-    assert caught.value.kind == "not-found"
+    assert caught.value.reason == "not-found"
 
 
 def test_directory(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         read_path(tmp_path)
     assert str(caught.value) == f"{tmp_path}: 是目录"
-    assert caught.value.kind == "directory"
+    assert caught.value.reason == "directory"
 
 
 @pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="needs POSIX permissions, not root")
@@ -332,7 +325,7 @@ def test_permission_denied(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("error", "problem", "kind"),
+    ("error", "problem", "reason"),
     [
         (PermissionError(errno.EACCES, "Permission denied"), "无法读取：权限不足", "permission"),
         (NotADirectoryError(errno.ENOTDIR, "Not a directory"), "文件不存在", "not-found"),
@@ -341,7 +334,7 @@ def test_permission_denied(tmp_path: Path) -> None:
     ],
 )
 def test_os_errors_are_mapped(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, error: OSError, problem: str, kind: str
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, error: OSError, problem: str, reason: str
 ) -> None:
     # Simulated, because tests may run as root, where chmod 0 does not stop reads.
     def failing_open(*args: object, **kwargs: object) -> None:
@@ -352,7 +345,7 @@ def test_os_errors_are_mapped(
     with pytest.raises(InputError) as caught:
         read_path(path)
     assert str(caught.value) == f"{path}: {problem}"
-    assert caught.value.kind == kind
+    assert caught.value.reason == reason
 
 
 # --- read_stdin -------------------------------------------------------------
@@ -534,7 +527,7 @@ def test_walk_reports_old_word_files_and_skips_lock_files(tmp_path: Path) -> Non
         f"{tmp_path / 'd.rtf'}: 不支持RTF 格式（.rtf），请另存为 .docx 或 .txt 后再检查",
         str(tmp_path / "h.docx"),
     ]
-    assert [item.kind for item in result if isinstance(item, InputError)] == ["unsupported"] * 4
+    assert [item.reason for item in result if isinstance(item, InputError)] == ["unsupported"] * 4
     assert list(iter_report_files([str(tmp_path)], report_unsupported=False)) == [str(tmp_path / "h.docx")]
 
 
@@ -551,8 +544,8 @@ def test_unsupported_problem() -> None:
         ("a.txt", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100), reading.PROBLEM_OLE),
         ("a.md", b"{\\rtf1 report}", reading.PROBLEM_RTF),
         ("a.docm", b"PK\x03\x04", "不支持含宏的 Word 文档（.docm），请另存为 .docx 或 .txt 后再检查"),
-        ("a.docx", b"", reading.PROBLEM_EMPTY),
-        ("a.pdf", b"", reading.PROBLEM_EMPTY),
+        ("a.docx", b"", plain.PROBLEM_EMPTY),
+        ("a.pdf", b"", plain.PROBLEM_EMPTY),
     ],
 )
 def test_read_bytes_refuses_by_content_and_name(name: str, data: bytes, problem: str) -> None:
@@ -574,7 +567,7 @@ def test_text_files_do_not_import_word_or_pdf_libraries(tmp_path: Path) -> None:
     report = write(tmp_path, "r.txt", "某局2024年法治政府建设情况报告\n\n全年培训10次,覆盖全员。\n".encode())
     script = (
         "import sys\n"
-        "from reportlint.cli import main\n"
+        "from reportlint.frontends.cli import main\n"
         f"code = main(['check', '--jobs', '1', {str(report)!r}])\n"
         "heavy = sorted(m for m in ('docx', 'lxml', 'pdfminer') if m in sys.modules)\n"
         "print('HEAVY', heavy, code)\n"

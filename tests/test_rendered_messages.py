@@ -12,15 +12,16 @@ from pathlib import Path
 import pytest
 import regex
 
-from reportlint.cli import main
-from reportlint.config import Config
-from reportlint.dashboard import CHART_TOP, Dashboard, ReportRow, part_columns, render_html
-from reportlint.diagnostics import Diagnostic
-from reportlint.document import Document
-from reportlint.engine import lint_text, load_ruleset
-from reportlint.lsp import analyse, hover
-from reportlint.rule_docs import explain_text
-from reportlint.rules import Example, Rule
+from reportlint.app.dashboard import Dashboard, ReportRow, part_columns
+from reportlint.app.rule_docs import explain_text
+from reportlint.core.diagnostics import Diagnostic
+from reportlint.core.document import Document
+from reportlint.engine.config import Config
+from reportlint.engine.lint import lint_text, load_ruleset
+from reportlint.frontends.cli import main
+from reportlint.frontends.lsp import analyse, hover
+from reportlint.output.dashboard import CHART_TOP, render_html
+from reportlint.rules.model import Example, Rule
 
 RULESET = load_ruleset(Config())
 RULES = RULESET.rules
@@ -183,7 +184,7 @@ def test_dashboard_page_shows_no_template(chart: tuple[dict[str, tuple[str, str]
 
 
 def test_a_rule_whose_example_does_not_fire_shows_its_template_with_ellipses() -> None:
-    from reportlint.rule_examples import example_message
+    from reportlint.app.rule_examples import example_message
 
     rule = RULESET.by_code("FZ701")
     assert rule is not None
@@ -197,7 +198,7 @@ def test_a_rule_whose_example_does_not_fire_shows_its_template_with_ellipses() -
 def test_check_does_not_render_examples(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], fixtures_dir: Path
 ) -> None:
-    from reportlint import rule_examples
+    from reportlint.app import rule_examples
 
     def refuse(rule: Rule) -> str:
         raise AssertionError(f"reportlint check rendered the example of {rule.code}")

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reportlint.rule_docs import END, START, render_readme, rules_table
-from reportlint.rules import load_pack
+from reportlint.app.rule_docs import END, START, render_readme, rules_table
+from reportlint.engine.loader import load_pack
 
 PACK_DIR = Path(__file__).resolve().parent.parent / "rules" / "fazhi"
 
@@ -11,7 +11,7 @@ PACK_DIR = Path(__file__).resolve().parent.parent / "rules" / "fazhi"
 def test_pack_readme_is_up_to_date() -> None:
     pack = load_pack(PACK_DIR)
     current = (PACK_DIR / "README.md").read_text(encoding="utf-8")
-    assert current == render_readme(pack, current), "run: python -m reportlint.rule_docs rules/fazhi"
+    assert current == render_readme(pack, current), "run: python -m reportlint.app.rule_docs rules/fazhi"
 
 
 def test_table_lists_every_rule_once() -> None:

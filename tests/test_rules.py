@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 import regex
 
-from reportlint.cli import main
-from reportlint.rules import RuleError, load_pack
+from reportlint.engine.loader import load_pack
+from reportlint.frontends.cli import main
+from reportlint.rules.model import RuleError
 
 GOOD = """code = "XX101"
 name = "no-foo"
@@ -218,8 +219,8 @@ def test_title_is_optional(tmp_path: Path) -> None:
 
 
 def test_every_builtin_rule_has_a_short_unique_chinese_title() -> None:
-    from reportlint.config import Config
-    from reportlint.engine import load_ruleset
+    from reportlint.engine.config import Config
+    from reportlint.engine.lint import load_ruleset
 
     rules = load_ruleset(Config()).rules
     assert len(rules) > 50
@@ -286,7 +287,7 @@ def test_a_wrong_rule_directory_stops_serve_before_it_starts(tmp_path: Path, nam
 @pytest.mark.parametrize("name", ["nosuchdir", "somefile.txt"])
 def test_a_wrong_rule_directory_in_the_python_api_is_one_lint_error(tmp_path: Path, name: str) -> None:
     import reportlint
-    from reportlint.api import LintError
+    from reportlint.app.api import LintError
 
     (tmp_path / "somefile.txt").write_text("不是目录\n", encoding="utf-8")
     with pytest.raises(LintError) as caught:
@@ -297,7 +298,7 @@ def test_a_wrong_rule_directory_in_the_python_api_is_one_lint_error(tmp_path: Pa
 
 
 def test_a_wrong_rule_directory_in_the_language_server_is_one_line_shown(tmp_path: Path) -> None:
-    lsp = pytest.importorskip("reportlint.lsp")
+    lsp = pytest.importorskip("reportlint.frontends.lsp")
     (tmp_path / "reportlint.toml").write_text('rules = ["house-rules"]\n', encoding="utf-8")
     settings, problem = lsp.ReportServer().settings_for(str(tmp_path / "r.txt"))
     assert problem is not None and "\n" not in problem
@@ -447,12 +448,13 @@ def test_the_cli_shows_a_rule_file_mistake_as_one_line(tmp_path: Path, capsys: p
 
 
 def test_every_check_kind_names_its_placeholders_and_the_shipped_messages_use_only_them() -> None:
-    from reportlint.checks import KINDS, _load_builtin_kinds
-    from reportlint.config import Config
-    from reportlint.engine import load_ruleset
-    from reportlint.rules import COMMON_PLACEHOLDERS, template_problem
+    from reportlint.checks.base import KINDS
+    from reportlint.engine.config import Config
+    from reportlint.engine.lint import load_ruleset
+    from reportlint.engine.loader import load_builtin_kinds
+    from reportlint.rules.model import COMMON_PLACEHOLDERS, template_problem
 
-    _load_builtin_kinds()
+    load_builtin_kinds()
     assert all(cls.placeholders for name, cls in KINDS.items()), [n for n, c in KINDS.items() if not c.placeholders]
     for rule in load_ruleset(Config()).rules:
         known = COMMON_PLACEHOLDERS | rule.check.placeholder_names()
@@ -463,7 +465,7 @@ def test_every_check_kind_names_its_placeholders_and_the_shipped_messages_use_on
 def test_a_named_group_of_a_forbid_pattern_is_a_placeholder(tmp_path: Path) -> None:
     text = GOOD.replace("pattern = '甲乙'", "pattern = '(?P<first>甲)乙'").replace("{match}", "{first}")
     (rule,) = load_pack(pack_with(tmp_path, text)).rules
-    from reportlint.engine import lint_text
+    from reportlint.engine.lint import lint_text
 
     _, diagnostics = lint_text("第一行\n甲乙\n", rules=[rule])
     assert [d.message for d in diagnostics] == ["不要写“甲”。"]
@@ -471,10 +473,11 @@ def test_a_named_group_of_a_forbid_pattern_is_a_placeholder(tmp_path: Path) -> N
 
 def test_the_field_tables_are_declarative() -> None:
     """One table per place, each entry a Field (what the later rule-file schema is built from)."""
-    from reportlint.checks import KINDS, _load_builtin_kinds
-    from reportlint.rules import PACK_FIELDS, PART_FIELDS, RULE_FIELDS, SCOPE_FIELDS, Field
+    from reportlint.checks.base import KINDS
+    from reportlint.engine.loader import load_builtin_kinds
+    from reportlint.rules.model import PACK_FIELDS, PART_FIELDS, RULE_FIELDS, SCOPE_FIELDS, Field
 
-    _load_builtin_kinds()
+    load_builtin_kinds()
     tables = [RULE_FIELDS, SCOPE_FIELDS, PACK_FIELDS, PART_FIELDS, *(cls.params for cls in KINDS.values())]
     for table in tables:
         assert all(isinstance(field, Field) for field in table.values())

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPORTS
-from reportlint.runner import MIN_FILES_PER_WORKER, RunOptions, lint_paths
+from reportlint.app.runner import MIN_FILES_PER_WORKER, lint_paths
+from reportlint.app.session import RunOptions
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +49,7 @@ def test_parallel_outcomes_keep_the_walk_order(corpus: Path) -> None:
 
 
 def test_check_duplicates_reports_the_passage_000_and_003_share(capsys: pytest.CaptureFixture[str]) -> None:
-    from reportlint.cli import main
+    from reportlint.frontends.cli import main
 
     code = main(["check", "--duplicates", "--select", "FZ101", *map(str, REPORTS)])
     out = capsys.readouterr().out

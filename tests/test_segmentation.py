@@ -6,8 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from reportlint.engine import lint_text
-from reportlint.rules import load_pack
+from reportlint.engine.lint import lint_text
+from reportlint.engine.loader import load_pack
 
 RULE = """code = "XX201"
 name = "fazhi-word"
@@ -36,7 +36,7 @@ def test_word_boundaries(tmp_path: Path) -> None:
 
 def test_default_run_does_not_import_jieba() -> None:
     code = (
-        "import sys; from reportlint.engine import lint_text;"
+        "import sys; from reportlint.engine.lint import lint_text;"
         "lint_text('某区司法局2024年度法治政府建设情况报告\\n\\n全年共 5 条。\\n');"
         "print('jieba' in sys.modules)"
     )

@@ -25,13 +25,13 @@ import pytest
 import regex
 
 from conftest import REPORTS
-from reportlint.cli import main
-from reportlint.config import Config
-from reportlint.diagnostics import Edit
-from reportlint.engine import load_ruleset
-from reportlint.fixes import apply_edits
-from reportlint.reading import unsupported_problem
-from reportlint.serve import MAX_UPLOAD_BYTES, Linter, changed_ranges, make_app, make_server
+from reportlint.app.fixes import apply_edits
+from reportlint.core.diagnostics import Edit
+from reportlint.engine.config import Config
+from reportlint.engine.lint import load_ruleset
+from reportlint.frontends.cli import main
+from reportlint.frontends.serve import MAX_UPLOAD_BYTES, Linter, changed_ranges, make_app, make_server
+from reportlint.inputs.reading import unsupported_problem
 
 SAMPLE_000 = next(p for p in REPORTS if p.name.startswith("000_"))
 SAMPLE_001 = next(p for p in REPORTS if p.name.startswith("001_"))

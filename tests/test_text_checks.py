@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from reportlint.checks.context import LintContext
 from reportlint.checks.text import context_around
-from reportlint.context import LintContext
-from reportlint.document import Document
-from reportlint.engine import lint_text
-from reportlint.rules import Rule, load_pack
+from reportlint.core.document import Document
+from reportlint.engine.lint import lint_text
+from reportlint.engine.loader import load_pack
+from reportlint.rules.model import Rule
 
 
 def _context_by_lines(ctx: LintContext, start: int, end: int, width: int) -> str:
@@ -114,7 +115,7 @@ def _substitute(tmp_path: Path, table: bytes) -> Path:
     ],
 )
 def test_a_substitute_table_that_cannot_be_used_stops_the_load(tmp_path: Path, table: bytes, message: str) -> None:
-    from reportlint.rules import RuleError
+    from reportlint.rules.model import RuleError
 
     directory = _substitute(tmp_path, table)
     with pytest.raises(RuleError) as caught:

@@ -14,9 +14,10 @@ from typing import Any
 
 import pytest
 
-from reportlint import watchdog
-from reportlint.engine import lint_text
-from reportlint.rules import Rule, load_pack
+from reportlint.engine.lint import lint_text
+from reportlint.engine.loader import load_pack
+from reportlint.rules.model import Rule
+from reportlint.support import watchdog
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="POSIX interval timers")
 
@@ -218,7 +219,7 @@ def _found(diagnostics: Any) -> list[tuple[str, str]]:
 def test_pack_patterns_time_out_under_the_cli(
     slow_pack: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from reportlint.cli import main
+    from reportlint.frontends.cli import main
 
     report = tmp_path / "r.txt"
     report.write_text(SLOW_TEXT, encoding="utf-8")
@@ -238,8 +239,8 @@ def regex_code(line: str) -> tuple[str, str]:
 
 def test_pack_patterns_time_out_in_another_thread(slow_pack: Path) -> None:
     """As serve, the language server and report --html lint: no signal timer there."""
-    from reportlint.document import Document
-    from reportlint.engine import lint_document
+    from reportlint.core.document import Document
+    from reportlint.engine.lint import lint_document
 
     rules = load_pack(slow_pack).rules
     result: list[Any] = []
@@ -254,7 +255,7 @@ def test_pack_patterns_time_out_in_another_thread(slow_pack: Path) -> None:
 def test_pack_patterns_time_out_in_the_report_dashboard(
     slow_pack: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from reportlint.cli import main
+    from reportlint.frontends.cli import main
 
     report = tmp_path / "r.txt"
     report.write_text(SLOW_TEXT, encoding="utf-8")
@@ -267,8 +268,8 @@ def test_pack_patterns_time_out_in_the_report_dashboard(
 
 def test_a_part_that_timed_out_is_not_searched_again(slow_pack: Path) -> None:
     """The first rule that needs the part waits for the limit; the others are told at once."""
-    from reportlint.context import LintContext, PartTimeout
-    from reportlint.document import Document
+    from reportlint.checks.context import LintContext, PartTimeout
+    from reportlint.core.document import Document
 
     pack = load_pack(slow_pack)
     ctx = LintContext(Document.from_text(SLOW_TEXT), regex_timeout=0.3, strict_timeouts=True)
@@ -287,8 +288,8 @@ def test_a_part_that_timed_out_is_not_searched_again(slow_pack: Path) -> None:
 def test_a_part_is_blamed_only_when_its_own_search_took_the_time(monkeypatch: pytest.MonkeyPatch) -> None:
     """Under the engine's watch the limit is the rule's: a rule that spent it on its own
     pattern and is stopped just as it asks for a part must not make the part look slow."""
-    from reportlint.context import LintContext, PartTimeout
-    from reportlint.document import Document
+    from reportlint.checks.context import LintContext, PartTimeout
+    from reportlint.core.document import Document
 
     monkeypatch.setattr(watchdog, "RULE_TIMEOUT", 0.2)
     ctx = LintContext(Document.from_text("一、安排\n"), regex_timeout=None, strict_timeouts=True)

@@ -21,8 +21,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from reportlint.cli import main
-from reportlint.config import DUPLICATE_FIELDS, FIELDS, PROFILE_FIELDS, find_config
+from reportlint.engine.config import DUPLICATE_FIELDS, FIELDS, PROFILE_FIELDS, find_config
+from reportlint.frontends.cli import main
 
 Case = tuple[str, str, tuple[str, ...]]
 HEADER = "# reportlint-fuzz:"
@@ -43,7 +43,7 @@ ARGUMENTS = [
 
 
 def run_cli(argv: list[str]) -> tuple[int, str, str]:
-    """``reportlint.cli.main(argv)`` with its output captured; AssertionError for an
+    """``reportlint.frontends.cli.main(argv)`` with its output captured; AssertionError for an
     exception that escapes it (SystemExit included)."""
     out, err = io.StringIO(), io.StringIO()
     find_config.cache_clear()  # a temporary folder's name may come again

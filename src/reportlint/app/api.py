@@ -19,13 +19,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from reportlint.app.results import diagnostic_json
+from reportlint.app.session import Session
 from reportlint.core.document import Document
+from reportlint.core.errors import InputError
 from reportlint.core.internal import UnknownCodeError
-from reportlint.engine.config import Config, ConfigError, config_from_mapping, find_config, load_config
-from reportlint.engine.lint import lint_document, load_ruleset
-from reportlint.inputs.reading import InputError, read_path
-from reportlint.output.formatters import diagnostic_json
-from reportlint.rules.model import Rule, RuleError
+from reportlint.engine.config import Config, ConfigError, config_from_mapping, load_config
+from reportlint.engine.lint import lint_document
+from reportlint.rules.model import RuleError
 
 __all__ = ["Edit", "Finding", "Fix", "LintError", "lint_path", "lint_text"]
 
@@ -94,8 +95,8 @@ def lint_text(
     configuration file's path, or a dict of its keys; without it, the defaults (no file is
     searched for).  ``pack``: lint with that rule pack only (e.g. ``"fazhi"``)."""
     name = str(path) if path is not None else "<text>"
-    settings = _config(config)
-    return _lint(Document.from_text(text, path=name), settings, pack)
+    session = Session(config=_config(config))
+    return _lint(session, Document.from_text(text, path=name), pack)
 
 
 def lint_path(
@@ -104,23 +105,18 @@ def lint_path(
     config: str | Path | Mapping[str, Any] | None = None,
     pack: str | None = None,
 ) -> list[Finding]:
-    """Lint a report file (.txt, .md, .docx, .pdf), read as ``reportlint check`` reads it.
-    ``config``: a configuration file's path, a dict of its keys, or None for the
-    configuration found walking up from the file (as the command line does).  Raises
-    LintError when the file cannot be read."""
-    if config is None:
-        try:
-            settings = find_config(Path(path).resolve().parent)
-        except ConfigError as exc:
-            raise LintError(str(exc)) from None
-        _check_codes(settings)
-    else:
-        settings = _config(config)
+    """Lint a report file (.txt, .md, .docx, .pdf, or a format a plug-in registered), read
+    as ``reportlint check`` reads it.  ``config``: a configuration file's path, a dict of
+    its keys, or None for the configuration found walking up from the file (as the command
+    line does).  Raises LintError when the file cannot be read."""
+    session = Session() if config is None else Session(config=_config(config))
+    name = str(path)
     try:
-        document = read_path(path, max_bytes=settings.max_bytes)
-    except InputError as exc:
+        session.rules(name)  # a mistake in the configuration first, as the command line says it
+        document = session.read(name)
+    except (InputError, ConfigError, RuleError, UnknownCodeError) as exc:
         raise LintError(str(exc)) from None
-    return _lint(document, settings, pack)
+    return _lint(session, document, pack)
 
 
 def _config(config: str | Path | Mapping[str, Any] | None) -> Config:
@@ -128,38 +124,23 @@ def _config(config: str | Path | Mapping[str, Any] | None) -> Config:
         if config is None:
             return Config()
         is_dict = isinstance(config, Mapping)
-        settings = config_from_mapping(dict(config)) if is_dict else load_config(Path(config))
+        return config_from_mapping(dict(config)) if is_dict else load_config(Path(config))
     except ConfigError as exc:
         raise LintError(str(exc)) from None
-    _check_codes(settings)
-    return settings
 
 
-def _check_codes(settings: Config) -> None:
-    """Unknown rule codes in the configuration are mistakes, as on the command line."""
+def _lint(session: Session, document: Document, pack: str | None) -> list[Finding]:
+    path = str(document.path)
     try:
-        load_ruleset(settings).check_config(settings)
+        config, rules = session.rules(path)  # (unknown rule codes in the configuration are mistakes)
+        names = sorted({rule.pack.name for rule in session.ruleset(path).rules})
     except (ConfigError, RuleError, UnknownCodeError) as exc:
         raise LintError(str(exc)) from None
-
-
-def _rules(settings: Config, path: str, pack: str | None) -> list[Rule]:
-    try:
-        ruleset = load_ruleset(settings)
-    except RuleError as exc:
-        raise LintError(str(exc)) from None
-    rules = ruleset.select(settings, path)
-    if pack is None:
-        return rules
-    names = sorted({rule.pack.name for rule in ruleset.rules})
-    if pack not in names:
-        raise LintError(f"未知的规则包 {pack}（已安装：{'、'.join(names)}）")
-    return [rule for rule in rules if rule.pack.name == pack]
-
-
-def _lint(document: Document, settings: Config, pack: str | None) -> list[Finding]:
-    rules = _rules(settings, str(document.path), pack)
-    return [_finding(diagnostic_json(document, d)) for d in lint_document(document, rules, settings)]
+    if pack is not None:
+        if pack not in names:
+            raise LintError(f"未知的规则包 {pack}（已安装：{'、'.join(names)}）")
+        rules = [rule for rule in rules if rule.pack.name == pack]
+    return [_finding(diagnostic_json(document, d)) for d in lint_document(document, rules, config)]
 
 
 def _finding(item: dict[str, Any]) -> Finding:

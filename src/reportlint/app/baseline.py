@@ -18,7 +18,7 @@ from typing import Any
 
 from reportlint.core.diagnostics import Diagnostic
 from reportlint.core.document import Document
-from reportlint.engine.config import kind_of, one_line, show
+from reportlint.engine.config import one_line, show, value_type
 from reportlint.support.atomicfile import write_atomically
 
 BASELINE_VERSION = 1
@@ -171,7 +171,7 @@ def _is_int(value: object, low: int, high: int | None = None) -> bool:
 
 
 def _json_kind(value: object) -> str:
-    return {type(None): "null", dict: "对象", list: "数组"}.get(type(value)) or kind_of(value)
+    return {type(None): "null", dict: "对象", list: "数组"}.get(type(value)) or value_type(value)
 
 
 def _entry_key(path: Path, number: int, entry: object) -> Key:

@@ -31,9 +31,6 @@ from __future__ import annotations
 
 import bisect
 import gc
-import logging
-import multiprocessing
-import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -46,8 +43,10 @@ import regex
 
 from reportlint.core.diagnostics import Diagnostic, Severity
 from reportlint.core.document import Document
+from reportlint.core.errors import InputError
 from reportlint.core.internal import DUPLICATE, DUPLICATE_BASIS
-from reportlint.inputs.reading import InputError
+from reportlint.support.pool import default_jobs, process_pool
+from reportlint.zh.segmentation import default_tokenizer
 
 __all__ = [
     "BASIS",
@@ -310,11 +309,7 @@ def _grams(text: str) -> set[int]:
 
 
 def _tokenizer() -> Any:
-    import jieba  # deferred: expensive to import and initialise
-
-    jieba.setLogLevel(logging.WARNING)
-    jieba.dt.initialize()
-    return jieba.dt
+    return default_tokenizer()  # (jieba: loaded on first use, in zh.segmentation)
 
 
 def _segment_chunk(texts: Sequence[str]) -> list[list[str]]:
@@ -325,14 +320,13 @@ def _segment_chunk(texts: Sequence[str]) -> list[list[str]]:
 def _segment(texts: list[str], jobs: int | None) -> list[list[str]]:
     """jieba words of each text, in worker processes when there is much text."""
     if jobs is None:
-        jobs = min(os.cpu_count() or 1, 4) if sum(map(len, texts)) >= _PARALLEL_CHARS else 1
+        jobs = min(default_jobs(), 4) if sum(map(len, texts)) >= _PARALLEL_CHARS else 1
     if jobs <= 1 or len(texts) < 2 * jobs:
         return _segment_chunk(texts)
     size = -(-len(texts) // (jobs * 4))
     chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
     _tokenizer()  # a forked worker inherits the loaded dictionary
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    with context.Pool(jobs) as pool:
+    with process_pool(jobs) as pool:
         return [words for chunk in pool.map(_segment_chunk, chunks) for words in chunk]
 
 

@@ -21,19 +21,39 @@ import regex
 
 from reportlint.core.diagnostics import Diagnostic, Edit, Fix
 from reportlint.core.document import Document
+from reportlint.core.errors import InputError
 from reportlint.engine.suppression import honours_suppressions
-from reportlint.inputs.reading import InputError, decode_bytes, encode_text
+from reportlint.inputs import registry
+from reportlint.inputs.plain import decode_bytes, encode_text
 from reportlint.support.atomicfile import write_atomically
 
 # Fixes that touched each other are skipped in one pass and applied in the next;
 # a few passes reach a fixed point, the cap only guards against a rule whose fix
 # keeps producing new findings.
 MAX_FIX_PASSES = 10
-FIXABLE_SUFFIXES = (".txt", ".md")
+
+
+def fixable_path(path: str) -> bool:
+    """Whether ``--fix`` may rewrite ``path``: standard input (``"-"``), or a file whose
+    suffix a fixable reader declares (.txt, .md; see :mod:`reportlint.inputs.registry`)."""
+    return path == "-" or path.lower().endswith(registry.fixable_suffixes())
+
+
+def fixable_document(doc: Document) -> bool:
+    """Whether ``--fix`` could rewrite the file ``doc`` was read from: its reader's format is
+    fixable (plain text; Word and PDF files are not edited in place)."""
+    return any(r.name == doc.source_format and r.fixable for r in registry.readers())
+
+
+def unfixable_note() -> str:
+    """What ``--fix`` says of a file it cannot rewrite that has fixable findings."""
+    fixable = registry.chinese_list(registry.fixable_suffixes())
+    others = "、".join(r.label for r in registry.readers() if not r.fixable and r.label)
+    return f"只能自动修正 {fixable} 文件；{others} 文件中的问题请按提示在原文件中修改"
 
 
 # A Markdown suppression comment: a fix must leave it and the line it silences as they are.
-_SUPPRESSION = regex.compile(r"<!--\s*reportlint-(?P<kind>disable-next-line|disable|enable)\b[^\n]*?-->")
+_SUPPRESSION = regex.compile(r"<!--\s*reportlint-(?P<directive>disable-next-line|disable|enable)\b[^\n]*?-->")
 
 
 def _protected_spans(text: str) -> list[tuple[int, int]]:
@@ -43,7 +63,7 @@ def _protected_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     for match in _SUPPRESSION.finditer(text):
         spans.append((match.start(), match.end()))
-        if match["kind"] == "disable-next-line":
+        if match["directive"] == "disable-next-line":
             newline = text.find("\n", match.end())
             if newline != -1:
                 spans.append((newline, newline + 1))

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from reportlint.app.rule_examples import example_message
 from reportlint.core.internal import INTERNAL_CODES
-from reportlint.rules.model import Pack, Rule, load_pack
+from reportlint.engine.loader import load_pack
+from reportlint.rules.model import Pack, Rule
 
 START, END = "<!-- rules:start -->", "<!-- rules:end -->"
 

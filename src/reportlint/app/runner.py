@@ -1,56 +1,40 @@
-"""Running ``reportlint check`` over many files: configuration per file,
-reading, linting and fixing, in worker processes when asked, with results in
-the same order as a serial run so output never depends on ``--jobs``."""
+"""Running ``reportlint check`` over many files: configuration per file (the
+:class:`~reportlint.app.session.Session` of the run's options), reading, linting and
+fixing, in worker processes when asked, with results in the same order as a serial run
+so output never depends on ``--jobs``; and the exit codes of reportlint's commands."""
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from reportlint.app.fixes import (
-    FIXABLE_SUFFIXES,
     FixWriteError,
     check_not_emptied,
     fix_until_stable,
+    fixable_path,
+    unfixable_note,
     unified_diff,
     write_fixed,
 )
+from reportlint.app.results import FileResult
+from reportlint.app.session import RunOptions, session_for
 from reportlint.core.diagnostics import Diagnostic, Severity
 from reportlint.core.document import Document
+from reportlint.core.errors import InputError
 from reportlint.core.internal import DUPLICATE
-from reportlint.engine.config import Config, ConfigError, find_config, load_config
-from reportlint.engine.lint import lint_document, load_ruleset
-from reportlint.inputs.reading import InputError, iter_report_files, read_path
-from reportlint.output.formatters import FileResult
-from reportlint.rules.model import Rule, RuleError
-
-if TYPE_CHECKING:
-    from multiprocessing.context import BaseContext
+from reportlint.engine.config import ConfigError
+from reportlint.engine.lint import lint_document
+from reportlint.inputs.reading import iter_report_files, read_path
+from reportlint.rules.model import RuleError
 
 DUPLICATE_CODE = DUPLICATE
+# Exit codes: no finding at or above the fail level; findings; a usage, configuration,
+# rule-file or input error (other files are still linted).
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 # Below this many files a process pool costs more than it saves.
 MIN_FILES_PER_WORKER = 4
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    """What ``reportlint check`` was asked to do; picklable for worker processes."""
-
-    config_path: Path | None = None
-    select: tuple[str, ...] | None = None
-    extend_select: tuple[str, ...] | None = None
-    ignore: tuple[str, ...] | None = None
-    kind: str | None = None
-    fail_on: str | None = None
-    rule_dirs: tuple[Path, ...] = ()
-    fix: bool = False
-    unsafe_fixes: bool = False
-    diff: bool = False
-    max_file_size: float | None = None  # MB, overrides the configuration
 
 
 @dataclass
@@ -70,57 +54,9 @@ class FileOutcome:
     bad_config: bool = False  # not checked: its nearest configuration is bad (said once, in ``error``)
 
 
-def base_config_for(path: str, options: RunOptions) -> Config:
-    """The file's configuration as written (explicit, else found walking up)."""
-    if options.config_path is not None:
-        return load_config(options.config_path)
-    start = Path.cwd() if path == "-" else Path(path).resolve().parent
-    return find_config(start)
-
-
-def config_for(path: str, options: RunOptions) -> Config:
-    """The file's configuration (explicit, else found walking up) with command-line overrides."""
-    base = base_config_for(path, options)
-    profile = dict(base.profile)
-    if options.kind:
-        profile["kind"] = options.kind
-    return base.merged(
-        select=options.select,
-        extend_select=(base.extend_select + options.extend_select) if options.extend_select else None,
-        ignore=(base.ignore + options.ignore) if options.ignore else None,
-        fail_on=options.fail_on,
-        profile=profile,
-        max_file_size=options.max_file_size,
-    )
-
-
-_CHECKED_CONFIGS: set[tuple[object, ...]] = set()  # configurations whose rule codes were checked
-
-
-def rules_for(path: str, options: RunOptions) -> tuple[Config, list[Rule]]:
-    """The file's configuration and rules; ConfigError for a rule code in the configuration
-    file that names no rule (checked once per configuration)."""
-    config = config_for(path, options)
-    ruleset = load_ruleset(config, options.rule_dirs)
-    base = base_config_for(path, options)
-    key = (
-        str(base.source),
-        tuple(map(str, options.rule_dirs)),
-        base.select,
-        base.extend_select,
-        base.ignore,
-        tuple(sorted(base.per_file_ignores.items())),
-        tuple(sorted(base.severity)),
-    )
-    if key not in _CHECKED_CONFIGS:
-        ruleset.check_config(base)
-        _CHECKED_CONFIGS.add(key)
-    return config, ruleset.select(config, path)
-
-
 def lint_file(path: str, options: RunOptions) -> FileOutcome:
     """Read, lint and (if asked) fix one file.  Never raises for bad input."""
-    config, rules = rules_for(path, options)
+    config, rules = session_for(options).rules(path)
     outcome = FileOutcome(path, fail_severity=config.fail_severity)
     try:
         doc = read_path(path, max_bytes=config.max_bytes)
@@ -129,16 +65,16 @@ def lint_file(path: str, options: RunOptions) -> FileOutcome:
         return outcome
     diagnostics = lint_document(doc, rules, config)
     wants_fix = options.fix or options.diff
-    if wants_fix and not _fixable(path) and any(d.fix for d in diagnostics):
-        outcome.note = f"{path}: 只能自动修正 .txt 和 .md 文件；Word、PDF 文件中的问题请按提示在原文件中修改"
-    if wants_fix and _fixable(path) and doc.undecodable:
+    if wants_fix and not fixable_path(path) and any(d.fix for d in diagnostics):
+        outcome.note = f"{path}: {unfixable_note()}"
+    if wants_fix and fixable_path(path) and doc.undecodable:
         # Writing the text back would put U+FFFD where the damaged bytes were: refuse.
         outcome.problem = (
             f"有 {len(doc.undecodable)} 处字节无法解码（RL004），为免丢失原始字节，不自动修正；请先对照原稿改正这几处"
         )
         outcome.error = f"{path}: {outcome.problem}"
         return _with_result(outcome, doc, diagnostics)
-    if wants_fix and _fixable(path):
+    if wants_fix and fixable_path(path):
         fixed = fix_until_stable(
             doc, diagnostics, lambda d: lint_document(d, rules, config), unsafe=options.unsafe_fixes
         )
@@ -167,50 +103,28 @@ def _with_result(outcome: FileOutcome, doc: Document, diagnostics: list[Diagnost
     return outcome
 
 
-def _fixable(path: str) -> bool:
-    return path == "-" or path.lower().endswith(FIXABLE_SUFFIXES)
-
-
-def default_jobs() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-def _pool_context() -> BaseContext:
-    # fork lets workers inherit the rules already compiled in this process;
-    # elsewhere (macOS, Windows) the platform default is the safe choice.
-    # (Imported here, as the pool below: a run of one or a few files never needs them,
-    # and they cost some 9 ms of every start.)
-    import multiprocessing
-
-    if sys.platform.startswith("linux"):
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context()
-
-
 def lint_paths(paths: Sequence[str], options: RunOptions, jobs: int | None = None) -> Iterator[FileOutcome]:
     """Outcomes for every report under ``paths``, in the order a serial run gives.  A bad
     configuration stops the run (ConfigError) before anything is read: the one given with
     --config, or the one found for every file; one found for only some files is reported
     once and the files under it are skipped, the others checked."""
     if options.config_path is not None:
-        rules_for("-", options)
+        session_for(options).rules("-")
     items = list(iter_report_files(list(paths)))
     skipped = _under_bad_configs(items, options)
     files = [item for i, item in enumerate(items) if isinstance(item, str) and item != "-" and i not in skipped]
-    jobs = default_jobs() if jobs is None or jobs <= 0 else jobs
-    workers = min(jobs, len(files) // MIN_FILES_PER_WORKER)
+    workers = len(files) // MIN_FILES_PER_WORKER
+    if workers > 1:
+        from reportlint.support.pool import default_jobs, process_pool  # (imported only for a pool)
+
+        workers = min(default_jobs() if jobs is None or jobs <= 0 else jobs, workers)
     if workers <= 1:
         yield from (skipped[i] if i in skipped else _outcome(item, options) for i, item in enumerate(items))
         return
     # Compile the rules once here, before forking, so no worker compiles them again.
-    rules_for(files[0], options)
+    session_for(options).rules(files[0])
     chunk = max(1, min(32, len(files) // (workers * 8)))
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+    with process_pool(workers) as pool:
         done = pool.map(lint_file, files, [options] * len(files), chunksize=chunk)
         for i, item in enumerate(items):
             if i in skipped:
@@ -241,7 +155,7 @@ def _under_bad_configs(items: Sequence[str | InputError], options: RunOptions) -
             continue
         if start not in problems:
             try:
-                rules_for(item, options)
+                session_for(options).rules(item)
                 problems[start] = None
             except (ConfigError, RuleError) as exc:  # (RuleError: a rule folder the configuration names)
                 problems[start] = exc
@@ -279,7 +193,7 @@ def find_cross_report_duplicates(
 
     if len(results) < 2:
         return {}
-    config = config_for(results[0].document.path, options)
+    config = session_for(options).config(results[0].document.path)
     if any(code == "ALL" or DUPLICATE_CODE.startswith(code) for code in config.ignore):
         return {}
     return find_duplicates_with(

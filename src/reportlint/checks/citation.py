@@ -43,7 +43,7 @@ from typing import Any, ClassVar, NamedTuple
 
 import regex
 
-from reportlint.checks import Check, Finding
+from reportlint.checks.base import Check, Finding
 from reportlint.checks.context import LintContext
 from reportlint.core.diagnostics import Edit
 from reportlint.rules.model import DATA_FILE, INTEGER, REGEXES, SEVERITY, TEXTS, Field, os_reason

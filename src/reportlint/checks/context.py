@@ -19,6 +19,7 @@ from reportlint.support import watchdog
 from reportlint.support.prefilter import LiteralIndex, LiteralScanner
 from reportlint.support.rxcache import LazyPattern
 from reportlint.support.watchdog import RULE_TIMEOUT
+from reportlint.zh import regions as zh_regions
 from reportlint.zh.segmentation import boundaries
 
 _ANY = LazyPattern("")  # matches every heading
@@ -39,10 +40,7 @@ def _outermost(sections: list[Section]) -> list[Section]:
 YEAR_IN_TEXT = LazyPattern(r"(?<![0-9])(20[0-9]{2})\s*年")
 SIGNATURE_DATE = LazyPattern(r"\s*(20[0-9]{2})年([0-9]{1,2})月([0-9]{1,2})日\s*")
 # Paired regions rules can skip: inside 《…》 (titles) and “…” (quotations), within one line.
-PAIRED_REGIONS = {
-    name: LazyPattern(regex.escape(a) + "[^" + a + b + "\n]*" + regex.escape(b))
-    for name, (a, b) in {"book": ("《", "》"), "quote": ("“", "”")}.items()
-}
+PAIRED_REGIONS = {name: LazyPattern(pattern) for name, pattern in zh_regions.PAIRED_REGIONS.items()}
 
 
 class PartTimeout(TimeoutError):
@@ -65,7 +63,10 @@ class Span:
 @dataclass(eq=False)
 class LintContext:
     doc: Document
+    # The report's profile for the pack whose rules run (engine.lint.pack_profile):
+    # report_kind, deadline, and what the configuration adds; ``profiles``: by pack (its id).
     profile: dict[str, Any] = field(default_factory=dict)
+    profiles: dict[int, dict[str, Any]] = field(default_factory=dict)
     # The rule set's literals in one automaton (the engine passes it; None: one search each)
     scanner: LiteralScanner | None = None
     # The time limit a check passes to its searches; None while the engine's watch
@@ -95,6 +96,11 @@ class LintContext:
     def literals(self) -> LiteralIndex:
         """Memoised ``literal in text`` tests (rules skip documents lacking their literals)."""
         return LiteralIndex(self.text, self.scanner)
+
+    @property
+    def report_kind(self) -> str | None:
+        """The report's kind for the pack whose rules run (部门, 政府 … : its [report_kinds])."""
+        return self.profile.get("report_kind")
 
     # -- the report year -------------------------------------------------------------------
     @cached_property

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from itertools import islice
 from typing import Any, ClassVar
 
-from reportlint.checks import Check, Finding
+from reportlint.checks.base import Check, Finding
 from reportlint.checks.context import LintContext
 from reportlint.checks.text import literal_alternation, report_location
 from reportlint.core.diagnostics import Edit

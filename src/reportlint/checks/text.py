@@ -11,7 +11,8 @@ from typing import Any
 
 import regex
 
-from reportlint.checks import Check, Finding
+from reportlint.checks.base import Check, Finding
+from reportlint.checks.conditions import compile_condition, condition_holds
 from reportlint.checks.context import LintContext, Span
 from reportlint.core.diagnostics import Edit
 from reportlint.rules.model import (
@@ -176,8 +177,6 @@ class MatcherMixin(Check):
         if "severity" in item:
             options["severity"] = item["severity"]
         if "applies_if" in item:
-            from reportlint.checks.expression import compile_condition  # (that module imports this one)
-
             options["condition"] = compile_condition(self.rule, "check.pattern", item["applies_if"])
         if "fix" in item:
             options["fix"] = item["fix"]
@@ -273,8 +272,6 @@ def _holds(ctx: LintContext, rule: Any, condition: Any, cache: dict[str, bool], 
     """A pattern's or pair's condition on the report, evaluated once per document (``cache``)."""
     found = cache.get(key)
     if found is None:
-        from reportlint.checks.expression import condition_holds  # (that module imports this one)
-
         found = cache[key] = condition_holds(ctx, rule.pack, condition)
     return found
 
@@ -541,8 +538,6 @@ class Substitute(MatcherMixin):
     def _with_condition(self, pair: Pair) -> Pair:
         if not pair.applies_if:
             return pair
-        from reportlint.checks.expression import compile_condition  # (that module imports this one)
-
         program = compile_condition(self.rule, "check.pairs", pair.applies_if)
         return Pair(pair.wrong, pair.right, pair.note, pair.severity, pair.applies_if, program)
 

@@ -4,7 +4,10 @@ Line endings are normalised to ``\\n`` (CRLF and lone CR each count as one line
 break), so line numbers in the normalised text equal the original file's line
 numbers, and columns are unaffected.  Offsets are indices into ``text``
 (code points).  Human positions are 1-based line and 1-based code-point column;
-LSP positions are 0-based line and UTF-16 code units.
+LSP positions are 0-based line and UTF-16 code units.  This is reportlint's only
+mapping to UTF-16 (the language server's positions, the web pages' JavaScript string
+indices): :meth:`Document.lsp_position`, :meth:`Document.lsp_offset` and
+:meth:`Document.utf16_offset`.
 
 Documents read from Word or PDF files carry more: ``source_format`` says where
 the text came from, ``line_labels`` hold a short human context per line (the
@@ -17,6 +20,7 @@ line breaks inside a paragraph are joined before the rules run, so one line of
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -79,6 +83,10 @@ class SourceMap:
         index = max(bisect.bisect_right(self.starts, offset) - 1, 0)
         page, line, column = self.places[index]
         return SourcePosition(line, column + max(offset - self.starts[index], 0), page)
+
+
+# Characters outside the Basic Multilingual Plane: two UTF-16 code units each.
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
 def _utf16_len(text: str) -> int:
@@ -184,6 +192,17 @@ class Document:
         pos = self.position(offset)
         prefix = self.lines[pos.line - 1][: pos.column - 1]
         return LspPosition(pos.line - 1, _utf16_len(prefix))
+
+    @cached_property
+    def astral_offsets(self) -> tuple[int, ...]:
+        """The offsets of the characters that take two UTF-16 code units (outside the BMP;
+        empty for almost every report, and then UTF-16 offsets are code-point offsets)."""
+        return tuple(match.start() for match in _ASTRAL.finditer(self.text))
+
+    def utf16_offset(self, offset: int) -> int:
+        """The UTF-16 offset (a JavaScript string index) of code-point ``offset`` in ``text``."""
+        astral = self.astral_offsets
+        return offset + bisect.bisect_left(astral, offset) if astral else offset
 
     def lsp_offset(self, position: LspPosition) -> int:
         """Offset of an LSP position; a character inside a surrogate pair rounds down."""

@@ -22,12 +22,12 @@ TIMEOUT = "RL001"
 UNUSED_SUPPRESSION = "RL002"
 UNKNOWN_SUPPRESSION = "RL003"
 UNDECODABLE = "RL004"
+NO_PACK = "RL005"
 DUPLICATE = "RL101"
 
-DUPLICATE_BASIS = (
-    "《法治政府建设与责任落实督察工作规定》要求年度报告写明本地区本部门推进法治政府建设的主要举措和成效等情况；"
-    "照搬其他单位或往年报告的文字，反映不了本单位当年的实际工作"
-)
+# RL101's basis when the rule pack of the reports gives none of its own (pack.toml's
+# [basis] duplicate, e.g. the 法治 pack's citation of the 督察规定).
+DUPLICATE_BASIS = "报告应写明本单位当年的实际工作；照搬其他单位或往年报告的文字，反映不了本单位当年的实际工作"
 
 INTERNAL_CODES: dict[str, InternalCode] = {
     item.code: item
@@ -74,6 +74,19 @@ INTERNAL_CODES: dict[str, InternalCode] = {
             "## 怎么办\n对照原稿重新输入这几处文字。这样的文件不能用 --fix 自动修正（写回会丢失原始字节）。\n",
         ),
         InternalCode(
+            NO_PACK,
+            "no-applicable-pack",
+            "没有适用于这份报告的规则包",
+            "internal",
+            "info",
+            "## 检查什么\n安装了几个规则包（每类报告一个，如法治政府建设年度报告的 fazhi）时，每份报告只用适用于它的"
+            "规则包检查：规则包在 pack.toml 的 [applies_to] 中写明适用于哪些报告（标题的写法；没有标题的草稿、摘录"
+            "看正文中的特征词）。一个都不适用的报告不作检查，只给出这一条提示，而不是一连串“缺少某部分”的问题。"
+            "只安装了一个规则包时，它适用于所有报告。\n\n"
+            '## 怎么办\n如果这份报告属于某个规则包，在配置中写 pack = "<规则包名称>"（如 pack = "fazhi"）'
+            "指定规则包；如果它不该被检查，把它从检查的文件中去掉，或在配置中 ignore = [\"RL005\"]。\n",
+        ),
+        InternalCode(
             DUPLICATE,
             "cross-report-duplicate",
             "与其他报告的段落高度相似",
@@ -82,7 +95,9 @@ INTERNAL_CODES: dict[str, InternalCode] = {
             "## 检查什么\n用 --duplicates（reportlint check）或 reportlint report 检查多份报告时，"
             "找出与其他报告高度相似的段落：照搬其他单位或往年报告的文字。各报告都会用的规范表述"
             "（指导思想、引文、多数报告共有的文字）不算。\n\n"
-            f"## 依据\n{DUPLICATE_BASIS}。\n\n## 设置\n[tool.reportlint.duplicates] 中的 threshold"
+            f"## 依据\n{DUPLICATE_BASIS}。规则包可在 pack.toml 的 [basis] duplicate 中写明这类报告的具体依据"
+            "（如法治政府建设年度报告：《法治政府建设与责任落实督察工作规定》）。\n\n"
+            "## 设置\n[tool.reportlint.duplicates] 中的 threshold"
             "（相似度，默认 0.8）、min-length（最少字数，默认 40）、max-reports、ignore-file。\n",
         ),
     )

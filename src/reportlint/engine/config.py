@@ -6,6 +6,7 @@ from __future__ import annotations
 import calendar
 import difflib
 import tomllib
+from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatch
@@ -31,9 +32,15 @@ FIELDS = {
     "builtin-rules": bool,
     "max-file-size": (int, float),  # MB; larger files are refused
     "duplicates": dict,
+    "pack": str,  # the rule pack every report is checked by, whichever packs apply to it
+    "packs": dict,  # [packs.<name>.profile]: each pack's profile
 }
+# A pack's profile: the report kind (one of the pack's [report_kinds] names, checked once
+# the packs are loaded: RuleSet.check_config), a province, the deadline (MM-DD).
 PROFILE_FIELDS = {"kind": str, "province": str, "deadline": str}
-KINDS = ("部门", "政府", "乡镇街道")
+PACK_SETTINGS = ("profile",)  # the keys of [packs.<name>]
+# The pack the old global [profile] table is the profile of (it was the only pack).
+LEGACY_PROFILE_PACK = "fazhi"
 MAX_FILE_SIZE_MB = 1024  # larger limits are mistakes (and would overflow the byte count)
 LIST_FIELDS = ("select", "extend-select", "ignore", "rules")  # lists of strings
 # [tool.reportlint.duplicates]: the cross-report duplicate finder (reportlint.app.duplicates, RL101).
@@ -67,18 +74,18 @@ def one_line(text: str) -> str:
 
 def show(value: object, limit: int = 60) -> str:
     """A value quoted in a message: a string escaped and cut to ``limit`` characters; a
-    number as written; anything else by its kind (never a repr of a nested structure)."""
+    number as written; anything else by its type (never a repr of a nested structure)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float) and not (isinstance(value, int) and abs(value) >= 10**30):
         value = repr(value)
     if not isinstance(value, str):
-        return kind_of(value)
+        return value_type(value)
     text = one_line(value[: limit + 1])
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def kind_of(value: object) -> str:
+def value_type(value: object) -> str:
     """What a TOML (or Python) value is, in words."""
     if isinstance(value, bool):
         return "布尔值"
@@ -109,9 +116,27 @@ class Config:
     max_file_size: float = 20.0  # MB
     duplicates: dict[str, Any] = field(default_factory=dict)  # DUPLICATE_FIELDS; ignore-file made absolute
     source: Path | None = None
+    pack: str | None = None  # the pack that checks every report (None: the packs that apply to it)
+    pack_profiles: dict[str, dict[str, Any]] = field(default_factory=dict)  # [packs.<name>.profile]
 
     def merged(self, **overrides: Any) -> Config:
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+    def profile_for(self, pack: str) -> dict[str, Any]:
+        """The profile the configuration gives the pack named ``pack``: its
+        ``[packs.<pack>.profile]`` over, for the 法治 pack, the global ``[profile]``."""
+        profile = dict(self.profile) if pack == LEGACY_PROFILE_PACK else {}
+        profile.update(self.pack_profiles.get(pack, {}))
+        return profile
+
+    def with_report_kind(self, report_kind: str, packs: Iterable[Any]) -> Config:
+        """This configuration with ``report_kind`` as the kind of every report for each of
+        ``packs`` (rules.model.Pack) that knows that kind (``--kind`` on the command line)."""
+        profiles = {name: dict(profile) for name, profile in self.pack_profiles.items()}
+        for pack in packs:
+            if report_kind in pack.report_kinds:
+                profiles.setdefault(pack.name, {})["kind"] = report_kind
+        return replace(self, pack_profiles=profiles)
 
     def ignored_for(self, path: str) -> tuple[str, ...]:
         extra: list[str] = []
@@ -206,11 +231,11 @@ def _table(path: Path) -> tuple[dict[str, Any], str] | None:
     if path.name == "pyproject.toml":
         tool = data.get("tool", {})
         if not isinstance(tool, dict):
-            raise ConfigError(path, key_line(source, ["tool"]), f"“tool”应为表，而不是{kind_of(tool)}")
+            raise ConfigError(path, key_line(source, ["tool"]), f"“tool”应为表，而不是{value_type(tool)}")
         table = tool.get("reportlint")
         if table is not None and not isinstance(table, dict):
             line = key_line(source, ["tool", "reportlint"])
-            raise ConfigError(path, line, f"“tool.reportlint”应为表，而不是{kind_of(table)}")
+            raise ConfigError(path, line, f"“tool.reportlint”应为表，而不是{value_type(table)}")
         return (table, source) if table is not None else None
     return data, source
 
@@ -247,12 +272,12 @@ def config_from_table(table: dict[str, Any], path: Path, line_of: Any) -> Config
         return ConfigError(path, line_of(*names) if names else 1, message)
 
     if not isinstance(table, dict):
-        raise fail(f"配置应为表，而不是{kind_of(table)}")
+        raise fail(f"配置应为表，而不是{value_type(table)}")
     for key, value in table.items():
         if key not in FIELDS:
             raise fail(f"未知的设置项“{show(key)}”{_suggest(key, FIELDS)}", key)
         if not isinstance(value, FIELDS[key]) or (key == "max-file-size" and isinstance(value, bool)):
-            raise fail(f"设置项“{key}”的类型不对，应为{TYPE_NAMES[FIELDS[key]]}，而不是{kind_of(value)}", key)
+            raise fail(f"设置项“{key}”的类型不对，应为{TYPE_NAMES[FIELDS[key]]}，而不是{value_type(value)}", key)
         if key in LIST_FIELDS:
             _check_strings(value, f"设置项“{key}”", fail, key)
         if key == "max-file-size" and not value > 0:  # (also NaN)
@@ -261,30 +286,37 @@ def config_from_table(table: dict[str, Any], path: Path, line_of: Any) -> Config
             raise fail(f"设置项“max-file-size”过大，应不超过 {MAX_FILE_SIZE_MB}（单位 MB）", key)
     for code, level in table.get("severity", {}).items():
         if not isinstance(code, str):  # (only a dict from the Python API can have one)
-            raise fail(f"severity 中的规则代码应为字符串，而不是{kind_of(code)}", "severity", code)
+            raise fail(f"severity 中的规则代码应为字符串，而不是{value_type(code)}", "severity", code)
         if not isinstance(level, str):
-            raise fail(f"严重级别应为字符串（{'、'.join(SEVERITIES)} 之一），而不是{kind_of(level)}", "severity", code)
+            message = f"严重级别应为字符串（{'、'.join(SEVERITIES)} 之一），而不是{value_type(level)}"
+            raise fail(message, "severity", code)
         if level not in SEVERITIES:
             raise fail(f"严重级别“{show(level)}”无效，应为 {'、'.join(SEVERITIES)} 之一", "severity", code)
     for pattern, codes in table.get("per-file-ignores", {}).items():
         if not isinstance(pattern, str):
-            message = f"per-file-ignores 中的文件模式应为字符串，而不是{kind_of(pattern)}"
+            message = f"per-file-ignores 中的文件模式应为字符串，而不是{value_type(pattern)}"
             raise fail(message, "per-file-ignores", pattern)
         if not isinstance(codes, list):
-            message = f"per-file-ignores 中“{show(pattern)}”的值应为规则代码的列表，而不是{kind_of(codes)}"
+            message = f"per-file-ignores 中“{show(pattern)}”的值应为规则代码的列表，而不是{value_type(codes)}"
             raise fail(message, "per-file-ignores", pattern)
         _check_strings(codes, f"per-file-ignores 中“{show(pattern)}”", fail, "per-file-ignores", pattern)
     profile = table.get("profile", {})
-    for key, value in profile.items():
-        if key not in PROFILE_FIELDS:
-            raise fail(f"未知的 profile 设置项“{show(key)}”{_suggest(key, PROFILE_FIELDS)}", "profile", key)
-        if not isinstance(value, str):
-            raise fail(f"profile 设置项“{key}”的类型不对，应为字符串，而不是{kind_of(value)}", "profile", key)
-        if key == "kind" and value not in KINDS:
-            raise fail(f"profile 设置项“kind”的值“{show(value)}”无效，应为 {'、'.join(KINDS)} 之一", "profile", key)
-        if key == "deadline" and not _month_day(value):
-            message = f"profile 设置项“deadline”的值“{show(value)}”无效，应为“月-日”（MM-DD），如“03-01”"
-            raise fail(message, "profile", key)
+    _check_profile(profile, fail, "profile")
+    pack_profiles = {}
+    for name, settings in table.get("packs", {}).items():
+        if not isinstance(name, str):  # (only a dict from the Python API can have one)
+            raise fail(f"packs 中的规则包名称应为字符串，而不是{value_type(name)}", "packs", name)
+        if not isinstance(settings, dict):
+            raise fail(f"packs 中“{show(name)}”的值应为表，而不是{value_type(settings)}", "packs", name)
+        for key, value in settings.items():
+            if key not in PACK_SETTINGS:
+                message = f"未知的 packs.{show(name)} 设置项“{show(key)}”{_suggest(key, PACK_SETTINGS)}"
+                raise fail(message, "packs", name, key)
+            if not isinstance(value, dict):
+                message = f"packs.{show(name)} 设置项“{key}”的类型不对，应为表，而不是{value_type(value)}"
+                raise fail(message, "packs", name, key)
+        pack_profiles[name] = dict(settings.get("profile", {}))
+        _check_profile(pack_profiles[name], fail, "packs", name, "profile")
     fail_on = table.get("fail-on", "warning")
     if fail_on not in SEVERITIES:
         raise fail(f"fail-on 的值“{show(fail_on)}”无效，应为 {'、'.join(SEVERITIES)} 之一", "fail-on")
@@ -301,13 +333,29 @@ def config_from_table(table: dict[str, Any], path: Path, line_of: Any) -> Config
         max_file_size=float(table.get("max-file-size", 20.0)),
         duplicates=_duplicates(path, table.get("duplicates", {}), fail),
         source=path,
+        pack=table.get("pack"),
+        pack_profiles=pack_profiles,
     )
+
+
+def _check_profile(profile: dict[str, Any], fail: Any, *keys: str) -> None:
+    """A profile's keys and values (the report kind is checked against its pack's kinds
+    once the packs are loaded: RuleSet.check_config)."""
+    what = "profile" if keys == ("profile",) else ".".join(show(key) for key in keys)
+    for key, value in profile.items():
+        if key not in PROFILE_FIELDS:
+            raise fail(f"未知的 {what} 设置项“{show(key)}”{_suggest(key, PROFILE_FIELDS)}", *keys, key)
+        if not isinstance(value, str):
+            raise fail(f"{what} 设置项“{key}”的类型不对，应为字符串，而不是{value_type(value)}", *keys, key)
+        if key == "deadline" and not _month_day(value):
+            message = f"{what} 设置项“deadline”的值“{show(value)}”无效，应为“月-日”（MM-DD），如“03-01”"
+            raise fail(message, *keys, key)
 
 
 def _check_strings(values: list[Any], what: str, fail: Any, *keys: object) -> None:
     for number, value in enumerate(values, 1):
         if not isinstance(value, str):
-            raise fail(f"{what}的第 {number} 项应为字符串，而不是{kind_of(value)}", *keys)
+            raise fail(f"{what}的第 {number} 项应为字符串，而不是{value_type(value)}", *keys)
 
 
 def _month_day(value: str) -> bool:

@@ -1,5 +1,6 @@
-"""The engine: load rules once, select them by configuration, run them over a
-Document and turn findings into sorted, deterministic Diagnostics."""
+"""The engine: load rules once, select them by configuration, choose the packs that
+apply to a document, run their rules over it and turn findings into sorted,
+deterministic Diagnostics."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from reportlint.checks.conditions import condition_holds
 from reportlint.checks.context import LintContext, PartTimeout
-from reportlint.checks.expression import condition_holds
 from reportlint.core.diagnostics import Diagnostic, Fix, Severity
 from reportlint.core.document import Document
 from reportlint.core.internal import (
     INTERNAL_CODES,
+    NO_PACK,
     TIMEOUT,
     UNDECODABLE,
     UNKNOWN_SUPPRESSION,
@@ -23,28 +25,13 @@ from reportlint.core.internal import (
     check_selector,
 )
 from reportlint.engine.config import Config
+from reportlint.engine.loader import load_packs_cached
 from reportlint.engine.suppression import apply_suppressions, honours_suppressions
 from reportlint.rules.model import Pack, Rule, Scope
 from reportlint.support import watchdog
-from reportlint.support.cache import load_packs_cached
 from reportlint.support.prefilter import LiteralScanner
 from reportlint.support.records import fast_constructor
 from reportlint.support.resources import builtin_rules_dir
-from reportlint.support.rxcache import LazyPattern
-
-KIND_BY_TITLE = (
-    (LazyPattern(r"(?:镇|乡|街道|苏木)(?:人民政府|党委|办事处)?(?:关于|20\d\d|$)"), "乡镇街道"),
-    # a government, or a place alone (广州市天河区2023年度法治政府建设情况报告: the district's report)
-    (
-        LazyPattern(r"人民政府(?:关于|20\d\d|$)|政府(?:关于|20\d\d)|^[\p{Han}]{2,12}?(?:省|市|区|县|州|旗|盟)(?:关于|20\d\d)"),
-        "政府",
-    ),
-)
-# The 落款 names the issuers when the title does not (a joint 区委 and 区政府 report).
-KIND_BY_SIGNATURE = (
-    (LazyPattern(r"(?:镇|乡|街道|苏木)(?:人民政府|党委|委员会|办事处)\s*$"), "乡镇街道"),
-    (LazyPattern(r"人民政府\s*$"), "政府"),
-)
 
 
 class _Values(dict):  # type: ignore[type-arg]
@@ -63,6 +50,16 @@ def render(message: str, values: dict[str, Any]) -> str:
         return string.Formatter().vformat(message, (), _Values(values))  # raises as it always did
 
 
+class RuleList(list[Rule]):
+    """Rules selected from a rule set (``RuleSet.select``), with the set's packs: every pack
+    installed, among which the packs that apply to a report are chosen, even those none of
+    whose rules were selected."""
+
+    def __init__(self, rules: Iterable[Rule] = (), packs: Sequence[Pack] = ()) -> None:
+        super().__init__(rules)
+        self.packs = tuple(packs)
+
+
 @dataclass(eq=False)
 class RuleSet:
     packs: list[Pack]
@@ -74,6 +71,20 @@ class RuleSet:
 
     def by_code(self, code: str) -> Rule | None:
         return next((r for r in self.rules if r.code == code), None)
+
+    def pack_named(self, name: str) -> Pack | None:
+        return next((pack for pack in self.packs if pack.name == name), None)
+
+    def report_kinds(self) -> tuple[str, ...]:
+        """Every report kind the loaded packs know (pack.toml's [report_kinds]), in order:
+        the values ``kind`` may take in a profile, or ``--kind`` on the command line."""
+        return tuple(dict.fromkeys(kind for pack in self.packs for kind in pack.report_kinds))
+
+    def basis(self, name: str, default: str) -> str:
+        """The basis of reportlint's own finding ``name`` (``"duplicate"``: RL101) that the
+        loaded packs give ([basis] in pack.toml), when they agree on one; else ``default``."""
+        given = {text for pack in self.packs if (text := pack.basis(name))}
+        return given.pop() if len(given) == 1 else default
 
     @property
     def known_codes(self) -> frozenset[str]:
@@ -105,15 +116,52 @@ class RuleSet:
                 if config.source is None:  # given as a dict (the Python API): name the key
                     raise ConfigError(f"配置项 {'.'.join(filter(None, (table, key)))}", None, str(exc)) from None
                 raise ConfigError(config.source, setting_line(config, table, key), str(exc)) from None
+        self._check_packs(config)
 
-    def select(self, config: Config, path: str = "") -> list[Rule]:
+    def _check_packs(self, config: Config) -> None:
+        """``pack`` and ``packs.<name>`` must name a loaded pack, and a profile's ``kind``
+        one of its pack's report kinds: ConfigError at the setting otherwise."""
+        from reportlint.engine.config import LEGACY_PROFILE_PACK, ConfigError, key_line, show
+
+        def fail(message: str, *keys: str) -> ConfigError:
+            if config.source is None:
+                return ConfigError(f"配置项 {'.'.join(keys)}", None, message)
+            try:
+                source = config.source.read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                return ConfigError(config.source, 1, message)
+            tables = ["tool", "reportlint"] if config.source.name == "pyproject.toml" else []
+            return ConfigError(config.source, key_line(source, [*tables, *keys]), message)
+
+        names = [pack.name for pack in self.packs]
+        available = f"（已安装：{'、'.join(names)}）" if names else "（没有安装任何规则包）"
+        if config.pack is not None and config.pack not in names:
+            raise fail(f"设置项“pack”的值“{show(config.pack)}”不是已安装的规则包{available}", "pack")
+        for name in config.pack_profiles:
+            if name not in names:
+                raise fail(f"packs 中的“{show(name)}”不是已安装的规则包{available}", "packs", name)
+        profiles = [(LEGACY_PROFILE_PACK, config.profile, ("profile",))]
+        profiles += [(name, profile, ("packs", name, "profile")) for name, profile in config.pack_profiles.items()]
+        for name, profile, keys in profiles:
+            pack = self.pack_named(name)
+            kind = profile.get("kind")
+            if pack is None or kind is None or kind in pack.report_kinds:
+                continue
+            what = "profile" if keys == ("profile",) else ".".join(keys)
+            if pack.report_kinds:
+                problem = f"无效，应为 {'、'.join(pack.report_kinds)} 之一"
+            else:
+                problem = f"无效：规则包 {name} 没有定义报告类型（pack.toml 的 [report_kinds]）"
+            raise fail(f"{what} 设置项“kind”的值“{show(kind)}”{problem}", *keys, "kind")
+
+    def select(self, config: Config, path: str = "") -> RuleList:
         ignore = config.ignored_for(path) if path else config.ignore
         select = None if config.select is None else tuple(config.select)
         key = (select, tuple(config.extend_select), tuple(ignore))
         chosen = self._selected.get(key)
         if chosen is None:
             chosen = self._selected[key] = self._select(*key)
-        return list(chosen)
+        return RuleList(chosen, self.packs)
 
     def _select(
         self, select: tuple[str, ...] | None, extend_select: tuple[str, ...], ignore: tuple[str, ...]
@@ -144,23 +192,72 @@ def load_ruleset(config: Config | None = None, extra: Sequence[Path] = ()) -> Ru
     return _load_cached(tuple(directories))
 
 
-def effective_profile(ctx: LintContext, config: Config, packs: Sequence[Pack]) -> dict[str, Any]:
-    """The report kind (from config, else inferred from the title) and its deadline."""
-    profile = dict(config.profile)
-    if "kind" not in profile:
-        title = ctx.outline.title
-        kind = next((kind for pattern, kind in KIND_BY_TITLE if pattern.search(title)), None)
-        if kind is None:
+def pack_profile(ctx: LintContext, config: Config, pack: Pack) -> dict[str, Any]:
+    """The profile of a report for ``pack``: the configuration's (``[packs.<name>.profile]``,
+    for the 法治 pack also ``[profile]``), with ``report_kind`` (the configured ``kind``, else
+    inferred from the title and the 落款 by the pack's [report_kinds]) and the deadline of
+    that kind (configured, else the pack's ``[profiles.<kind>]``)."""
+    profile = config.profile_for(pack.name)
+    report_kind = profile.pop("kind", None)
+    if report_kind is None and (pack.kind_inference or pack.default_report_kind):
+        signature: list[str] = []
+        if any(entry.signature is not None for entry in pack.kind_inference):
             signature = [ctx.text[span.start : span.end].strip() for span in ctx.spans(Scope("tail"))]
-            kind = next((k for pattern, k in KIND_BY_SIGNATURE for line in signature if pattern.search(line)), "部门")
-        profile["kind"] = kind
+        report_kind = pack.infer_report_kind(ctx.outline.title, signature)
+    profile["report_kind"] = report_kind
     if "deadline" not in profile:
-        for pack in packs:
-            deadline = pack.settings.get("profiles", {}).get(profile["kind"], {}).get("deadline")
-            if deadline:
-                profile["deadline"] = deadline
-                break
+        deadline = pack.deadline(report_kind)
+        if deadline:
+            profile["deadline"] = deadline
     return profile
+
+
+def effective_profile(ctx: LintContext, config: Config, packs: Sequence[Pack]) -> dict[str, Any]:
+    """The profile of a report for the first of ``packs`` (see :func:`pack_profile`)."""
+    if not packs:
+        profile = {key: value for key, value in config.profile.items() if key != "kind"}
+        return {**profile, "report_kind": config.profile.get("kind")}
+    return pack_profile(ctx, config, packs[0])
+
+
+def applicable_packs(ctx: LintContext, config: Config, packs: Sequence[Pack]) -> list[Pack]:
+    """The packs that check this report: the one the configuration names (``pack``), else
+    those whose [applies_to] the report meets (a pack without one applies to every report);
+    a pack alone applies to every report."""
+    if config.pack is not None:
+        return [pack for pack in packs if pack.name == config.pack]
+    if len(packs) <= 1:
+        return list(packs)
+    chosen = []
+    for pack in packs:
+        if pack.applies_to is None:
+            chosen.append(pack)
+            continue
+        try:
+            if pack.applies_to.applies(ctx.outline.title, ctx.text, timeout=watchdog.RULE_TIMEOUT):
+                chosen.append(pack)
+        except TimeoutError:  # a pathological pattern in [applies_to]: the pack does not apply
+            continue
+    return chosen
+
+
+def _no_pack_diagnostic(doc: Document, packs: Sequence[Pack]) -> Diagnostic:
+    """RL005: no installed pack applies to the report (one finding, instead of a pack's
+    flood of missing parts)."""
+    item = INTERNAL_CODES[NO_PACK]
+    names = "、".join(pack.name for pack in packs)
+    return Diagnostic(
+        code=NO_PACK,
+        name=item.name,
+        category=item.category,
+        severity=Severity.parse(item.severity),
+        message=f"已安装的规则包（{names}）都不适用于这份报告，没有检查；"
+        f'如果它属于其中一类，请在配置中用 pack = "<规则包名称>" 指定。',
+        start=0,
+        end=0,
+        basis="reportlint 内部检查：规则包在 pack.toml 的 [applies_to] 中写明适用于哪些报告",
+        path=doc.path,
+    )
 
 
 def _timeout_diagnostic(rule: Rule, doc: Document, error: TimeoutError | None = None) -> Diagnostic:
@@ -222,8 +319,18 @@ def literal_scanner(rules: Sequence[Rule]) -> LiteralScanner:
 def lint_document(doc: Document, rules: Sequence[Rule], config: Config | None = None) -> list[Diagnostic]:
     """Run ``rules`` over ``doc``; diagnostics sorted by position, duplicates dropped."""
     config = config or Config()
-    ctx = LintContext(doc, scanner=literal_scanner(rules), strict_timeouts=True)
-    ctx.profile = effective_profile(ctx, config, list({id(r.pack): r.pack for r in rules}.values()))
+    # The packs installed: the rule set's (rules from RuleSet.select), else the rules' own.
+    packs = list(getattr(rules, "packs", ()) or {id(r.pack): r.pack for r in rules}.values())
+    ctx = LintContext(doc, strict_timeouts=True)
+    applicable = applicable_packs(ctx, config, packs)
+    if len(applicable) < len(packs):
+        chosen = [rule for rule in rules if rule.pack in applicable]
+        if len(chosen) < len(rules):
+            rules = chosen
+    ctx.scanner = literal_scanner(rules)  # (before anything asks for ctx.literals)
+    ctx.profiles = {id(pack): pack_profile(ctx, config, pack) for pack in applicable}
+    if applicable:
+        ctx.profile = ctx.profiles[id(applicable[0])]
     year = ctx.report_year
     common = {
         "report_year": year or "",
@@ -234,11 +341,13 @@ def lint_document(doc: Document, rules: Sequence[Rule], config: Config | None = 
         # Under the watch's timer the searches need no time limit of their own.
         ctx.regex_timeout = None if watch.active else watchdog.RULE_TIMEOUT
         diagnostics = _run_rules(ctx, rules, config, common, watch)
+    if packs and not applicable and not _matches(NO_PACK, config.ignore):
+        diagnostics.append(_no_pack_diagnostic(doc, packs))  # (always wanted, as RL004: about the input)
     if doc.undecodable and not _matches(UNDECODABLE, config.ignore):
         diagnostics += _undecodable_diagnostics(doc)  # (always wanted: a finding about the input)
     diagnostics.sort(key=Diagnostic.sort_key)
     if honours_suppressions(doc.path):
-        installed = {r.code for pack in {id(rule.pack): rule.pack for rule in rules}.values() for r in pack.rules}
+        installed = {r.code for pack in packs for r in pack.rules}
         diagnostics = apply_suppressions(
             doc, diagnostics, [rule.code for rule in rules], installed | set(INTERNAL_CODES)
         )
@@ -257,7 +366,12 @@ def _run_rules(
     doc = ctx.doc
     path = doc.path
     unfinished: dict[int, bool] = {}  # per pack: whether the report looks unfinished
+    profiles = ctx.profiles
+    pack = None
     for rule in rules:
+        if rule.pack is not pack:  # (the rules come pack by pack)
+            pack = rule.pack
+            ctx.profile = profiles.get(id(pack), ctx.profile)
         # Everything that runs a pack's patterns for the rule (its parts' headings, its
         # conditions, its check) runs under the rule's time limit.
         try:

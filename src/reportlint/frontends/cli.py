@@ -1,7 +1,10 @@
-"""Command line: ``reportlint check``, ``reportlint rules``, ``reportlint explain``.
+"""Command line: ``reportlint check``, ``reportlint rules``, ``reportlint explain`` and the
+commands that start the other front ends (``lsp``, ``report``, ``serve``).
 
-Exit codes: 0 no finding at or above the fail level, 1 findings, 2 a usage,
-configuration, rule-file or input error (other files are still linted).
+Exit codes (:mod:`reportlint.app.runner`): 0 no finding at or above the fail level,
+1 findings, 2 a usage, configuration, rule-file or input error (other files are still
+linted).  The arguments become :class:`~reportlint.app.session.RunOptions`, which is
+what the other front ends get too.
 """
 
 from __future__ import annotations
@@ -15,22 +18,25 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reportlint.app.baseline import Baseline, BaselineError, check_baseline_target, write_baseline
+from reportlint.app.results import Results
 from reportlint.app.rule_docs import INTERNAL_EXPLANATIONS, explain_text
-from reportlint.app.runner import RunOptions, find_cross_report_duplicates, lint_paths, rules_for
+from reportlint.app.runner import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, find_cross_report_duplicates, lint_paths
+from reportlint.app.session import RunOptions, Session, session_for
 from reportlint.core.diagnostics import Diagnostic, Severity
+from reportlint.core.errors import MISSING_DEPENDENCY, InputError
 from reportlint.core.internal import UnknownCodeError
 from reportlint.core.version import __version__
-from reportlint.engine.config import MAX_FILE_SIZE_MB, ConfigError, find_config, load_config, show
-from reportlint.engine.lint import RuleSet, load_ruleset
+from reportlint.engine.config import MAX_FILE_SIZE_MB, ConfigError, show
+from reportlint.engine.lint import RuleSet
 from reportlint.frontends.argparse_chinese import chinese_messages
-from reportlint.inputs.reading import MISSING_DEPENDENCY, InputError
-from reportlint.output.ci_formats import CI_FORMATTERS
-from reportlint.output.formatters import FORMATTERS, Results, format_statistics
-from reportlint.output.formatters import display_width as _columns
+from reportlint.inputs import registry as input_formats
+from reportlint.output import registry as output_formats
+from reportlint.output.text import display_width as _columns
+from reportlint.output.text import format_statistics
 from reportlint.rules.model import CATEGORY_TITLES, SEVERITIES, Rule, RuleError
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-ALL_FORMATTERS = {**FORMATTERS, **CI_FORMATTERS}
+PACK_HELP = "用这个规则包检查每份报告，不论标题是否像它适用的报告（默认按各规则包的 [applies_to] 选择）"
+KIND_HELP = "报告类型（须为已安装规则包的 [report_kinds] 之一；默认按标题和落款推断）"
 
 
 def _codes(value: str) -> tuple[str, ...]:
@@ -49,6 +55,16 @@ def _megabytes(value: str) -> float:
     return size
 
 
+def _suffix_list() -> str:
+    """The suffixes reportlint reads, for the help: ``.txt、.md、.docx、.pdf``."""
+    return "、".join(input_formats.suffixes())
+
+
+def _listing_note() -> str:
+    """How ``reportlint text`` numbers each format's lines, for its help: ``.docx 按段落，.pdf 按页和行``."""
+    return "，".join(f"{r.suffixes[0]} {r.listing}" for r in input_formats.readers() if r.listing and r.suffixes)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reportlint",
@@ -57,9 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"reportlint {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="命令", required=True)
 
-    check = commands.add_parser("check", help="检查报告文件（.txt、.md、.docx、.pdf；目录递归；- 表示标准输入）")
+    check = commands.add_parser("check", help=f"检查报告文件（{_suffix_list()}；目录递归；- 表示标准输入）")
     check.add_argument("paths", nargs="*", default=["."], help="文件或目录")
-    check.add_argument("--format", choices=sorted(ALL_FORMATTERS), default="text", help="输出格式")
+    check.add_argument("--format", choices=output_formats.format_names(), default="text", help="输出格式")
     check.add_argument("--select", type=_codes, help="只启用这些规则（代码或前缀，逗号分隔）")
     check.add_argument("--extend-select", type=_codes, help="在默认规则之外再启用这些规则")
     check.add_argument("--ignore", type=_codes, help="停用这些规则（代码或前缀）")
@@ -67,7 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--config", type=Path, help="配置文件（默认向上查找 reportlint.toml 或 pyproject.toml）")
     check.add_argument("--fail-on", choices=SEVERITIES, help="达到此级别的问题使退出码为 1（默认 warning）")
     check.add_argument("--exit-zero", action="store_true", help="发现问题时仍以 0 退出")
-    check.add_argument("--kind", choices=("部门", "政府", "乡镇街道"), help="报告主体类型（默认按标题推断）")
+    check.add_argument("--kind", metavar="类型", help=KIND_HELP)
+    check.add_argument("--pack", metavar="规则包", help=PACK_HELP)
     check.add_argument("--output", "-o", type=Path, help="把结果写入文件而不是标准输出")
     check.add_argument("--fix", action="store_true", help="自动修正可安全修正的问题（原地写回，保留编码和换行符）")
     check.add_argument(
@@ -87,10 +104,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--max-file-size", type=_megabytes, metavar="MB", help="单个文件的大小上限（MB，默认 20）")
 
+    listing = _listing_note()
     text = commands.add_parser(
-        "text", help="显示从文件中提取的文字及行号（.docx 按段落，.pdf 按页和行），便于对照问题位置"
+        "text", help=f"显示从文件中提取的文字及行号{f'（{listing}）' if listing else ''}，便于对照问题位置"
     )
-    text.add_argument("path", help="报告文件（.txt、.md、.docx、.pdf）")
+    text.add_argument("path", help=f"报告文件（{_suffix_list()}）")
     text.add_argument("--max-file-size", type=_megabytes, metavar="MB", help="文件大小上限（MB，默认 20）")
 
     rules = commands.add_parser("rules", help="列出全部规则")
@@ -123,35 +141,41 @@ def build_parser() -> argparse.ArgumentParser:
         help="另外接受以此主机名访问的请求（可重复，* 表示任意；内网部署时填内网域名）；"
         "不给出时，监听本机地址只接受本机地址，监听其他地址不限",
     )
+
+    schema = commands.add_parser("schema", help="输出规则文件或 pack.toml 的 JSON Schema，供编辑器校验和补全")
+    schema.add_argument("what", choices=("rule", "pack"), help="rule：规则文件；pack：pack.toml")
+    schema.add_argument("--output", "-o", type=Path, help="写入文件而不是标准输出")
+    schema.add_argument(
+        "--rules", action="append", type=Path, default=[], metavar="DIR", help="增加规则包目录（含其自定义检查类型）"
+    )
+
+    new_rule = commands.add_parser("new-rule", help="新建一条规则：生成带示例的规则文件，再按需修改")
+    new_rule.add_argument("code", help="规则代码，如 FZ512（不能与已有规则重复）")
+    new_rule.add_argument("--name", required=True, help="英文名称，小写、用连字符连接，如 extra-space")
+    new_rule.add_argument("--pack", help="规则包名称（如 fazhi）或目录；只装了一个规则包时可省略")
+    new_rule.add_argument(
+        "--check-kind", "--kind", dest="check_kind", default="forbid", metavar="检查类型",
+        help="检查类型（默认 forbid；没有模板的类型会列出有模板的）",
+    )  # fmt: skip
+    new_rule.add_argument("--title", default="", help="简短的中文标题")
+    new_rule.add_argument("--category", default="formulation", choices=tuple(CATEGORY_TITLES), help="类别")
+    new_rule.add_argument("--severity", default="warning", choices=SEVERITIES, help="级别（默认 warning）")
+    new_rule.add_argument("--rules", action="append", type=Path, default=[], metavar="DIR", help="增加规则包目录")
+
     for sub in (report, serve):  # the same rule selection as check
         sub.add_argument("--select", type=_codes, help="只启用这些规则（代码或前缀，逗号分隔）")
         sub.add_argument("--extend-select", type=_codes, help="在默认规则之外再启用这些规则")
         sub.add_argument("--ignore", type=_codes, help="停用这些规则（代码或前缀）")
         sub.add_argument("--rules", action="append", type=Path, default=[], metavar="DIR", help="增加规则包目录")
         sub.add_argument("--config", type=Path, help="配置文件（默认向上查找 reportlint.toml 或 pyproject.toml）")
-        sub.add_argument("--kind", choices=("部门", "政府", "乡镇街道"), help="报告主体类型（默认按标题推断）")
+        sub.add_argument("--kind", metavar="类型", help=KIND_HELP)
+        sub.add_argument("--pack", metavar="规则包", help=PACK_HELP)
         sub.set_defaults(fail_on=None, fix=False, unsafe_fixes=False, diff=False)
     for sub in commands.choices.values():
         sub.add_argument(
             "--no-cache", action="store_true", help="不读写缓存（规则、正则表达式和语法的缓存，位置见 README）"
         )
     return parser
-
-
-def _options(args: argparse.Namespace) -> RunOptions:
-    return RunOptions(
-        config_path=args.config,
-        select=args.select,
-        extend_select=args.extend_select,
-        ignore=args.ignore,
-        kind=args.kind,
-        fail_on=args.fail_on,
-        rule_dirs=tuple(args.rules),
-        fix=args.fix,  # --unsafe-fixes only widens what --fix and --diff apply (as Ruff)
-        unsafe_fixes=args.unsafe_fixes,
-        diff=args.diff,
-        max_file_size=getattr(args, "max_file_size", None),
-    )
 
 
 def _error(message: object) -> None:
@@ -173,17 +197,26 @@ class OutputError(Exception):
 
 
 def check_cli_codes(args: argparse.Namespace) -> None:
-    """Codes given on the command line must name rules: an unknown one is a usage error
-    (exit 2) before anything is read, so a typo never makes CI pass by selecting nothing."""
+    """Codes given on the command line must name rules, ``--kind`` a report kind of the
+    installed packs and ``--pack`` an installed pack: anything else is a usage error (exit 2)
+    before anything is read, so a typo never makes CI pass by selecting nothing."""
     codes = [*(args.select or ()), *(args.extend_select or ()), *(args.ignore or ())]
-    if not codes:
+    pack = getattr(args, "pack", None)
+    if not codes and not args.kind and not pack:
         return
-    base = load_config(args.config) if args.config else find_config(Path.cwd())
-    ruleset = load_ruleset(base, args.rules)
+    ruleset = Session(RunOptions(config_path=args.config, rule_dirs=tuple(args.rules))).ruleset()
     try:
         ruleset.check_selectors(codes)
     except UnknownCodeError as exc:
         raise UsageError(str(exc)) from None
+    kinds = ruleset.report_kinds()
+    if args.kind and args.kind not in kinds:
+        choices = "、".join(kinds) if kinds else "已安装的规则包没有定义报告类型"
+        raise UsageError(f"参数 --kind：无效的取值“{show(args.kind)}”（可选：{choices}）")
+    names = [p.name for p in ruleset.packs]
+    if pack and pack not in names:
+        choices = "、".join(names) if names else "没有安装任何规则包"
+        raise UsageError(f"参数 --pack：无效的取值“{show(pack)}”（可选：{choices}）")
 
 
 class UsageError(Exception):
@@ -191,7 +224,7 @@ class UsageError(Exception):
 
 
 def run_check(args: argparse.Namespace) -> int:
-    options = _options(args)
+    options = RunOptions.from_arguments(vars(args))  # (--unsafe-fixes widens --fix and --diff, as Ruff's)
     baseline = Baseline.load(args.baseline) if args.baseline else None
     if args.write_baseline:  # a folder that is missing, or a folder given as the file: before any work
         check_baseline_target(args.write_baseline)
@@ -244,9 +277,10 @@ def run_check(args: argparse.Namespace) -> int:
         return EXIT_ERROR if results.errors else (EXIT_FINDINGS if fixable else EXIT_CLEAN)
     if "-" in args.paths and options.fix:
         return EXIT_ERROR if results.errors else EXIT_CLEAN
-    if args.format in ("sarif", "full") or args.statistics:  # formats that name or describe the rules
+    output_format = output_formats.get_format(args.format)
+    if output_format.describes_rules or args.statistics:  # formats that name or describe the rules
         results.rules = _rules_that_ran(results, options)
-    report = format_statistics(results) if args.statistics else ALL_FORMATTERS[args.format](results)
+    report = format_statistics(results) if args.statistics else output_format.render(results)
     _emit(report, args.output)
     if results.errors:
         return EXIT_ERROR
@@ -272,13 +306,13 @@ def _rules_that_ran(results: Results, options: RunOptions) -> list[Rule]:
     """Every rule selected for at least one file (SARIF describes them all, found or not)."""
     seen: dict[str, Rule] = {}
     for result in results.files:
-        for rule in rules_for(result.document.path, options)[1]:
+        for rule in session_for(options).rules(result.document.path)[1]:
             seen.setdefault(rule.code, rule)
     return list(seen.values())
 
 
 def _ruleset(args: argparse.Namespace) -> RuleSet:
-    return load_ruleset(find_config(Path.cwd()), args.rules)
+    return Session(RunOptions(rule_dirs=tuple(args.rules))).ruleset()
 
 
 def run_rules(args: argparse.Namespace) -> int:
@@ -326,17 +360,68 @@ def run_explain(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
+def run_schema(args: argparse.Namespace) -> int:
+    """The JSON Schema of rule files or of pack.toml, with the check kinds of every pack loaded
+    (built-in, configured and ``--rules``: a pack's own check kinds are in it too)."""
+    from reportlint.engine.schema import pack_schema, rule_file_schema
+
+    _ruleset(args)  # (loading the packs registers their own check kinds)
+    schema = rule_file_schema() if args.what == "rule" else pack_schema()
+    _emit(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", args.output)
+    return EXIT_CLEAN
+
+
+def run_new_rule(args: argparse.Namespace) -> int:
+    """``reportlint new-rule``: write a rule file with examples into a pack (see app.scaffold)."""
+    from reportlint.app.scaffold import ScaffoldError, new_rule
+    from reportlint.core.internal import INTERNAL_CODES
+
+    ruleset = _ruleset(args)
+    packs = {pack.name: pack for pack in ruleset.packs}
+    if args.pack is None:
+        if len(packs) != 1:
+            _error(f"请用 --pack 指定规则包（已安装：{'、'.join(packs)}）")
+            return EXIT_ERROR
+        (pack,) = packs.values()
+    elif args.pack in packs:
+        pack = packs[args.pack]
+    elif (Path(args.pack) / "pack.toml").is_file():
+        from reportlint.engine.loader import load_pack
+
+        pack = load_pack(Path(args.pack))
+    else:
+        _error(f"没有规则包 {args.pack}（已安装：{'、'.join(packs)}；也可给出含 pack.toml 的目录）")
+        return EXIT_ERROR
+    taken = {rule.code for rule in ruleset.rules} | {rule.code for rule in pack.rules} | set(INTERNAL_CODES)
+    try:
+        path = new_rule(
+            args.code,
+            args.name,
+            pack,
+            check_kind=args.check_kind,
+            category=args.category,
+            severity=args.severity,
+            title=args.title,
+            taken=taken,
+        )
+    except ScaffoldError as exc:
+        _error(exc)
+        return EXIT_ERROR
+    print(f"已生成规则文件：{path}")
+    print("接下来：")
+    print("  1. 修改其中的 pattern、message、basis 和示例（bad 写会被查出的文字，«» 标出位置；good 写不应被查出的）")
+    extra = "" if pack.name in packs else f" --rules {pack.directory}"
+    print(f"  2. reportlint explain {args.code.upper()}{extra} 查看效果；pytest tests/test_rule_examples.py 运行示例")
+    print(f"  3. 更新规则列表：python -m reportlint.app.rule_docs {pack.directory}")
+    return EXIT_CLEAN
+
+
 def run_text(args: argparse.Namespace) -> int:
     """Print the text reportlint extracts from a file, with the line numbers findings refer to."""
-    from reportlint.inputs.reading import InputError, read_path, text_listing
+    from reportlint.inputs.reading import text_listing
 
     try:
-        start = Path(args.path).resolve().parent
-    except (OSError, RuntimeError):  # a symlink loop: read_path reports it below
-        start = Path.cwd()
-    size = args.max_file_size or find_config(start).max_file_size
-    try:
-        doc = read_path(args.path, max_bytes=int(size * 1024 * 1024))
+        doc = Session(RunOptions(max_file_size=args.max_file_size)).read(args.path)
     except InputError as exc:
         _error(exc)
         return EXIT_ERROR
@@ -344,16 +429,16 @@ def run_text(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
-def run_lsp() -> int:
+def run_lsp(args: argparse.Namespace) -> int:
     try:
-        from reportlint.frontends.lsp import serve  # imported only here: pygls/lsprotocol cost start time
+        from reportlint.frontends.lsp import run_lsp as run  # imported only here: pygls/lsprotocol cost start time
     except ImportError as exc:
         missing = (exc.name or "").split(".")[0]
         if missing not in ("pygls", "lsprotocol"):
             raise
         print(f"reportlint: 语言服务器需要 {missing}{MISSING_DEPENDENCY}", file=sys.stderr)
         return EXIT_ERROR
-    return serve()
+    return run(args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -370,13 +455,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             check_cli_codes(args)
         if args.command == "check":
             return run_check(args)
+        if args.command == "schema":
+            return run_schema(args)
+        if args.command == "new-rule":
+            return run_new_rule(args)
         if args.command == "rules":
             return run_rules(args)
         if args.command == "lsp":
-            return run_lsp()
+            return run_lsp(args)
         if args.command == "text":
             return run_text(args)
-        if args.command == "report":
+        if args.command == "report":  # (the other front ends: imported only for their command)
             from reportlint.frontends.dashboard import run_report
 
             return run_report(args)

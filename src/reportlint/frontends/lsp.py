@@ -1,12 +1,15 @@
 """Language server: ``reportlint lsp`` speaks the Language Server Protocol over stdio.
 
-Built on pygls 2 / lsprotocol.  It lints ``.txt`` and ``.md`` buffers (and ``.docx``
-files from disk on open and save), publishes diagnostics, offers quick fixes and a
-fix-all source action, and explains a rule on hover.  Everything runs locally.
+Built on pygls 2 / lsprotocol.  It lints the buffers of the formats editors edit as text
+(.txt, .md: the editable readers of :mod:`reportlint.inputs.registry`), and the files of
+the other formats (.docx, .pdf …) from disk on open and save; publishes diagnostics,
+offers quick fixes and a fix-all source action, and explains a rule on hover.  The
+configuration and rules of each file come from the application session
+(:mod:`reportlint.app.session`), as on the command line.  Everything runs locally.
 
 Positions are always UTF-16 code units (the LSP default): the server declines the
-UTF-8/UTF-32 encodings a client may offer, because ``Document.lsp_position`` counts
-UTF-16.  A lint error is logged to the client, never fatal.
+UTF-8/UTF-32 encodings a client may offer, because ``Document.lsp_position`` (reportlint's
+one UTF-16 mapping) counts UTF-16.  A lint error is logged to the client, never fatal.
 
 Scheduling: each lint runs on a thread of its own, so the event loop stays responsive.
 A document is linted by one thread at a time; edits made meanwhile queue one lint of
@@ -47,18 +50,22 @@ from pygls.uris import to_fs_path
 
 from reportlint.app.fixes import applicable_edits
 from reportlint.app.rule_docs import explain_text
+from reportlint.app.session import Session
 from reportlint.core.diagnostics import Diagnostic, Edit
 from reportlint.core.document import Document, LspPosition
+from reportlint.core.errors import InputError
 from reportlint.core.version import __version__
 from reportlint.engine.config import CONFIG_FILES, Config, ConfigError, find_config
-from reportlint.engine.lint import lint_document, load_ruleset
-from reportlint.inputs.reading import InputError, read_path
+from reportlint.engine.lint import lint_document
+from reportlint.inputs import registry as input_formats
+from reportlint.inputs.reading import read_path
+from reportlint.output.json import lsp_diagnostic
 from reportlint.rules.model import Rule, RuleError
 
-SOURCE = "reportlint"
 TEXT_LANGUAGES = frozenset({"plaintext", "text", "markdown"})  # "text": Neovim and Emacs names
-TEXT_SUFFIXES = frozenset({".txt", ".md"})
-DOCX_SUFFIX = ".docx"
+# Where a document's text comes from: the editor's buffer, or the file on disk (a format
+# editors do not edit as text, e.g. .docx).
+BUFFER, FILE = "buffer", "file"
 DEFAULT_DEBOUNCE_MS = 300
 FIX_ALL_TITLE = "修正全部可安全修正的问题"
 UNSAFE_MARK = "（需确认）"
@@ -93,8 +100,7 @@ class Analysis:
 
     def __post_init__(self) -> None:
         # Without characters outside the BMP, UTF-16 units equal code points: skip counting them.
-        text = self.document.text
-        self._astral = len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text)
+        self._astral = bool(self.document.astral_offsets)
 
     @property
     def editable(self) -> bool:
@@ -112,6 +118,10 @@ class Analysis:
     def range(self, start: int, end: int) -> types.Range:
         return types.Range(self.position(start), self.position(end))
 
+    def range_json(self, start: int, end: int) -> dict[str, Any]:
+        a, b = self.position(start), self.position(end)
+        return {"start": {"line": a.line, "character": a.character}, "end": {"line": b.line, "character": b.character}}
+
     def offset(self, position: types.Position) -> int:
         shift = self.bom_shift if position.line == 0 else 0
         return self.document.lsp_offset(LspPosition(position.line, max(position.character - shift, 0)))
@@ -120,39 +130,27 @@ class Analysis:
         return [types.TextEdit(range=self.range(e.start, e.end), new_text=e.new_text) for e in edits]
 
 
-def _range_json(rng: types.Range) -> dict[str, Any]:
-    return {
-        "start": {"line": rng.start.line, "character": rng.start.character},
-        "end": {"line": rng.end.line, "character": rng.end.character},
-    }
-
-
 @cache
 def _file_uri(path: Path) -> str:
     return Path(path).resolve().as_uri()
 
 
 def _lsp_diagnostic(analysis: Analysis, diag: Diagnostic, rule: Rule | None) -> types.Diagnostic:
-    data: dict[str, Any] = {"code": diag.code, "name": diag.name}
-    if diag.fix is not None:
-        data["fix"] = {
-            "title": diag.fix.title,
-            "safe": diag.fix.safe,
-            "edits": [
-                {"range": _range_json(analysis.range(e.start, e.end)), "newText": e.new_text} for e in diag.fix.edits
-            ],
-        }
+    """The diagnostic as ``--format lsp`` writes it (positions counting the buffer's BOM),
+    with a link to the rule's file."""
+    item = lsp_diagnostic(analysis.document, diag, analysis.range_json)
+    start, end = item["range"]["start"], item["range"]["end"]
     description = None
     if rule is not None and rule.path is not None:
         description = types.CodeDescription(href=_file_uri(rule.path))
     return types.Diagnostic(
-        range=analysis.range(diag.start, diag.end),
-        message=diag.message,
-        severity=types.DiagnosticSeverity(diag.severity.lsp),
-        code=diag.code,
+        range=types.Range(types.Position(**start), types.Position(**end)),
+        message=item["message"],
+        severity=types.DiagnosticSeverity(item["severity"]),
+        code=item["code"],
         code_description=description,
-        source=SOURCE,
-        data=data,
+        source=item["source"],
+        data={"code": diag.code, **item["data"]},
     )
 
 
@@ -273,7 +271,8 @@ class _Utf16Protocol(LanguageServerProtocol):
 @dataclass
 class _Settings:
     config: Config
-    rules: list[Rule]
+    rules: list[Rule]  # the rules that run
+    known: list[Rule]  # every rule of the packs (hover explains any of them)
 
 
 _Messages = list[tuple[types.MessageType, str]]
@@ -440,11 +439,12 @@ class ReportServer(LanguageServer):
             protocol_cls=_Utf16Protocol,
         )
         self.debounce = DEFAULT_DEBOUNCE_MS / 1000
-        self.kinds: dict[str, str] = {}  # open uri -> "text" | "docx"
+        self.sources: dict[str, str] = {}  # open uri -> BUFFER | FILE
         self.analyses: dict[str, Analysis] = {}
         self.pending: dict[str, asyncio.Task[None]] = {}
         self.jobs: dict[str, _Job] = {}
         self.settings: dict[str, _Settings] = {}
+        self.session = Session(check_codes=False)  # (a rule code that names no rule does not stop the lints)
         self.reported: set[str] = set()  # configuration problems already shown to the user
         self.settings_generation = 0  # bumped when the configuration is reloaded
         self.shutdown_requested = False
@@ -454,8 +454,8 @@ class ReportServer(LanguageServer):
 
     # ----------------------------------------------------------------- helpers
 
-    def log(self, message: str, kind: types.MessageType = types.MessageType.Info) -> None:
-        self.window_log_message(types.LogMessageParams(type=kind, message=message))
+    def log(self, message: str, level: types.MessageType = types.MessageType.Info) -> None:
+        self.window_log_message(types.LogMessageParams(type=level, message=message))
 
     def path_of(self, uri: str) -> str:
         path = to_fs_path(uri)
@@ -474,19 +474,19 @@ class ReportServer(LanguageServer):
             return cached, None
         generation = self.settings_generation
         problem = None
+        session = self.session
         try:
-            config = find_config(Path(path).resolve().parent)
-            rules = load_ruleset(config).select(config, path)
+            config, rules = session.rules(path)
         except (ConfigError, RuleError) as exc:
             problem = f"reportlint 配置或规则有误，已按默认设置检查：{exc}"
-            config = Config()
-            rules = load_ruleset(config).select(config, path)
-        settings = _Settings(config, rules)
+            session = Session(config=Config(), check_codes=False)
+            config, rules = session.rules(path)
+        settings = _Settings(config, rules, session.ruleset(path).rules)
         if generation == self.settings_generation:  # not reloaded meanwhile (lints run on threads)
             self.settings[path] = settings
         return settings, problem
 
-    def _lint(self, uri: str, kind: str, text: str | None, version: int | None) -> tuple[Analysis | None, _Messages]:
+    def _lint(self, uri: str, source: str, text: str | None, version: int | None) -> tuple[Analysis | None, _Messages]:
         """Runs on the lint thread: never raises, returns messages for the client instead."""
         messages: _Messages = []
         path = self.path_of(uri)
@@ -494,10 +494,10 @@ class ReportServer(LanguageServer):
             settings, problem = self.settings_for(path)
             if problem:
                 messages.append((types.MessageType.Warning, problem))
-            if kind == "docx":
+            if source == FILE:
                 try:
-                    doc = read_path(path)
-                except InputError as exc:  # e.g. .docx not supported by this installation: skip it
+                    doc = read_path(path, max_bytes=settings.config.max_bytes)
+                except InputError as exc:  # e.g. a damaged .docx: skip it
                     messages.append((types.MessageType.Warning, f"reportlint: {exc}"))
                     return None, messages
                 return analyse_document(doc, settings.config, settings.rules), messages
@@ -509,19 +509,19 @@ class ReportServer(LanguageServer):
 
     async def current(self, uri: str, fresh: bool = False) -> Analysis | None:
         """The analysis of the document as it is now (linting it if needed)."""
-        kind = self.kinds.get(uri)
-        if kind is None:
+        source = self.sources.get(uri)
+        if source is None:
             return None
         text: str | None = None
         version: int | None = None
-        if kind == "text":
+        if source == BUFFER:
             document = self.workspace.get_text_document(uri)
             text, version = document.source, document.version
         analysis = self.analyses.get(uri)
-        if analysis is None or fresh or (kind == "text" and analysis.text != text):
+        if analysis is None or fresh or (source == BUFFER and analysis.text != text):
             job = self.jobs.get(uri)
             if job is None or job.key != (uri, text) or fresh:
-                job = self._queue(uri, kind, text, version)
+                job = self._queue(uri, source, text, version)
             # Shielded: a newer edit cancels the waiting task, not a lint others may share.
             assert job.future is not None
             result = await asyncio.shield(job.future)
@@ -532,21 +532,21 @@ class ReportServer(LanguageServer):
                 job = newer
                 result = await asyncio.shield(newer.future)
             analysis = result
-        if analysis is not None and kind == "text" and analysis.text == text:
+        if analysis is not None and source == BUFFER and analysis.text == text:
             analysis.version = version  # the same text may come back under a newer version (edit, then undo)
         return analysis
 
-    def _queue(self, uri: str, kind: str, text: str | None, version: int | None) -> _Job:
+    def _queue(self, uri: str, source: str, text: str | None, version: int | None) -> _Job:
         """A lint of ``uri``'s ``text``, after the document's previous one; it replaces any
         lint of the document still waiting."""
         previous = self.jobs.get(uri)
         job = _Job((uri, text))
-        job.future = asyncio.ensure_future(self._run(job, previous, kind, text, version))
+        job.future = asyncio.ensure_future(self._run(job, previous, source, text, version))
         self.jobs[uri] = job
         return job
 
     async def _run(
-        self, job: _Job, previous: _Job | None, kind: str, text: str | None, version: int | None
+        self, job: _Job, previous: _Job | None, source: str, text: str | None, version: int | None
     ) -> Analysis | _Superseded | None:
         uri = job.key[0]
         if previous is not None and previous.future is not None and not previous.future.done():
@@ -578,7 +578,7 @@ class ReportServer(LanguageServer):
             ),
         ]
         try:
-            analysis, messages = await _in_thread(self._lint, uri, kind, text, version)
+            analysis, messages = await _in_thread(self._lint, uri, source, text, version)
         finally:
             for timer in timers:
                 timer.cancel()
@@ -588,7 +588,7 @@ class ReportServer(LanguageServer):
             if level == types.MessageType.Warning and message not in self.reported:
                 self.reported.add(message)  # show each configuration or reading problem once
                 self.window_show_message(types.ShowMessageParams(type=level, message=message))
-        if analysis is not None and uri in self.kinds:
+        if analysis is not None and uri in self.sources:
             self.analyses[uri] = analysis
         return analysis
 
@@ -609,7 +609,7 @@ class ReportServer(LanguageServer):
             if delay > 0:
                 await asyncio.sleep(delay)
             analysis = await self.current(uri, fresh=fresh)
-            if analysis is None or uri not in self.kinds:
+            if analysis is None or uri not in self.sources:
                 return
             if analysis.editable and analysis.text != self.workspace.get_text_document(uri).source:
                 return  # edited while linting: the task scheduled by that edit publishes
@@ -623,7 +623,7 @@ class ReportServer(LanguageServer):
                 del self.pending[uri]
 
     def forget(self, uri: str) -> None:
-        self.kinds.pop(uri, None)
+        self.sources.pop(uri, None)
         self.analyses.pop(uri, None)
         self.jobs.pop(uri, None)
         task = self.pending.pop(uri, None)
@@ -635,7 +635,7 @@ class ReportServer(LanguageServer):
         self.settings_generation += 1
         self.settings.clear()
         self.reported.clear()
-        for uri in list(self.kinds):
+        for uri in list(self.sources):
             self.schedule(uri, fresh=True)
 
     # ----------------------------------------------------------------- stdio
@@ -693,13 +693,16 @@ class ReportServer(LanguageServer):
             self.report_server_error(exc, JsonRpcException)
 
 
-def document_kind(uri: str, language_id: str | None) -> str | None:
-    """``"text"`` for .txt/.md or plaintext/markdown buffers, ``"docx"`` for .docx files, else None."""
+def document_source(uri: str, language_id: str | None) -> str | None:
+    """Where the server takes a document's text from: :data:`BUFFER` (the editor's) for a
+    format editors edit as text (.txt, .md) or a plaintext/markdown buffer, :data:`FILE`
+    (the file on disk) for another format reportlint reads (.docx, .pdf …), else None."""
     suffix = Path(to_fs_path(uri) or uri).suffix.lower()
-    if suffix == DOCX_SUFFIX:
-        return "docx"
-    if suffix in TEXT_SUFFIXES or (language_id or "") in TEXT_LANGUAGES:
-        return "text"
+    reader = input_formats.reader_for_suffix(suffix) if suffix else None
+    if reader is not None and not reader.editable:
+        return FILE
+    if reader is not None or (language_id or "") in TEXT_LANGUAGES:
+        return BUFFER
     return None
 
 
@@ -746,31 +749,31 @@ def create_server() -> ReportServer:
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(params: types.DidOpenTextDocumentParams) -> None:
         uri = params.text_document.uri
-        kind = document_kind(uri, params.text_document.language_id)
-        if kind is None:
+        source = document_source(uri, params.text_document.language_id)
+        if source is None:
             return
-        server.kinds[uri] = kind
+        server.sources[uri] = source
         server.schedule(uri, fresh=True)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(params: types.DidChangeTextDocumentParams) -> None:
         uri = params.text_document.uri
-        if server.kinds.get(uri) == "text":
+        if server.sources.get(uri) == BUFFER:
             server.schedule(uri, server.debounce)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(params: types.DidSaveTextDocumentParams) -> None:
         uri = params.text_document.uri
-        kind = server.kinds.get(uri)
-        if kind is None and document_kind(uri, None) == "docx":  # a .docx saved but not opened as text
-            kind = server.kinds[uri] = "docx"
-        if kind is not None:
-            server.schedule(uri, fresh=kind == "docx")
+        source = server.sources.get(uri)
+        if source is None and document_source(uri, None) == FILE:  # e.g. a .docx saved but not opened as text
+            source = server.sources[uri] = FILE
+        if source is not None:
+            server.schedule(uri, fresh=source == FILE)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
-        if uri in server.kinds:
+        if uri in server.sources:
             server.forget(uri)
             server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
@@ -801,7 +804,7 @@ def create_server() -> ReportServer:
         if analysis is None:
             return None
         settings, _ = server.settings_for(server.path_of(uri))
-        return hover(analysis, params.position, load_ruleset(settings.config).rules)
+        return hover(analysis, params.position, settings.known)
 
     return server
 
@@ -816,6 +819,11 @@ def serve() -> int:
     return 0 if server.shutdown_requested else 1
 
 
+def run_lsp(args: object = None) -> int:
+    """``reportlint lsp`` (no options of its own)."""
+    return serve()
+
+
 __all__ = [
     "Analysis",
     "FrameReader",
@@ -824,8 +832,9 @@ __all__ = [
     "analyse_document",
     "code_actions",
     "create_server",
-    "document_kind",
+    "document_source",
     "hover",
     "hover_markdown",
+    "run_lsp",
     "serve",
 ]

@@ -1,11 +1,12 @@
 """``reportlint serve``: a self-check web page on this computer.
 
-A clerk pastes a report or uploads a .txt/.md/.docx/.pdf file, sees the findings
+A clerk pastes a report or uploads a file (.txt, .md, .docx, .pdf: the formats of the
+reader registry, :mod:`reportlint.inputs.registry`), sees the findings
 highlighted in the text with their explanations, applies the safe fixes and
 downloads the corrected text.  The page is a WSGI application (:func:`make_app`, which
 an office may mount on its own intranet server); ``reportlint serve`` runs it on
 waitress (:func:`make_server`).  The page and its script are files of
-``reportlint/web`` served from memory, the page talks to a small JSON API, nothing is
+``reportlint/output/web`` served from memory, the page talks to a small JSON API, nothing is
 written to disk and nothing is loaded from elsewhere, so it works offline.
 
 Under load: waitress reads requests on one event loop and hands only complete ones to
@@ -17,9 +18,9 @@ without a word on the terminal.
 API (request and response bodies are JSON, UTF-8):
 
 ``POST /api/lint``  ``{"filename": "a.txt", "text": "..."}`` or ``{"filename": "a.docx",
-  "content": "<base64 of the file>"}`` (.txt, .md, .docx, .pdf: read as ``reportlint check``
-  reads files) → ``{"filename", "text" (newlines normalised), "newline", "encoding",
-  "diagnostics": [...], "summary": {...}}``; each diagnostic is the ``--format json`` one
+  "content": "<base64 of the file>"}`` (read as ``reportlint check`` reads files) →
+  ``{"filename", "text" (newlines normalised), "newline", "encoding", "diagnostics": [...],
+  "summary": {...}}``; each diagnostic is the ``--format json`` one
   plus ``start``/``end``: UTF-16 offsets into ``text``.
 ``POST /api/fix``   the same request → the fixed ``text``, the remaining ``diagnostics``,
   ``fixed`` (number of fixes applied), ``fixed_codes`` (findings removed, by code) and
@@ -37,6 +38,7 @@ import argparse
 import base64
 import binascii
 import bisect
+import html
 import ipaddress
 import json
 import logging
@@ -63,13 +65,17 @@ from waitress.task import ErrorTask
 from waitress.utilities import BadRequest, Error, RequestEntityTooLarge, RequestHeaderFieldsTooLarge
 
 from reportlint.app.fixes import fix_until_stable
+from reportlint.app.runner import EXIT_CLEAN, EXIT_ERROR
+from reportlint.app.session import RunOptions, Session, session_for
 from reportlint.core.diagnostics import Diagnostic, Edit
 from reportlint.core.document import Document
+from reportlint.core.errors import InputError
 from reportlint.core.version import __version__
 from reportlint.engine.config import Config, find_config
-from reportlint.engine.lint import lint_document, load_ruleset
-from reportlint.frontends.dashboard import diagnostic_payload, utf16_offsets, web_asset
-from reportlint.inputs.reading import InputError, read_bytes
+from reportlint.engine.lint import lint_document
+from reportlint.inputs import registry as input_formats
+from reportlint.inputs.reading import read_bytes
+from reportlint.output.webpage import diagnostic_payload, web_asset
 from reportlint.rules.model import Rule
 
 __all__ = [
@@ -100,7 +106,7 @@ CONNECTION_LIMIT = 256  # open connections; beyond, new ones wait in the backlog
 CHANNEL_TIMEOUT = 30  # seconds a connection may stay silent (stalled, or a body that never comes)
 OUTBUF_LIMIT = 64 * 1024 * 1024  # a response is kept in memory (never a temporary file) up to this
 
-# Served from memory: URL path -> (file in reportlint/web, content type).
+# Served from memory: URL path -> (file in reportlint/output/web, content type).
 STATIC = {
     "/static/common.css": ("common.css", "text/css; charset=utf-8"),
     "/static/serve.css": ("serve.css", "text/css; charset=utf-8"),
@@ -138,17 +144,25 @@ def document_from_upload(data: bytes, filename: str) -> Document:
 
 @dataclass
 class Linter:
-    """The configuration and rules the page lints with (chosen once, at start-up)."""
+    """The configuration and rules the page lints with (chosen once, at start-up, from a
+    :class:`~reportlint.app.session.Session`)."""
 
     config: Config
     rules: Sequence[Rule]
+
+    @classmethod
+    def from_session(cls, session: Session, path: str = "-") -> Linter:
+        """The configuration and rules ``session`` gives ``path`` (``"-"``: those of the
+        current directory, with the command line's options, as ``reportlint serve`` uses)."""
+        config, rules = session.rules(path)
+        return cls(config, rules)
 
     @classmethod
     def from_directory(cls, directory: Path | None = None) -> Linter:
         """The configuration found from ``directory`` (default: the current one) upwards, as
         ``reportlint check`` finds it, and the rules it selects."""
         config = find_config((directory or Path.cwd()).resolve())
-        return cls(config, load_ruleset(config).select(config))
+        return cls.from_session(Session(config=config, check_codes=False), "")
 
     def lint(self, doc: Document) -> list[Diagnostic]:
         return lint_document(doc, self.rules, self.config)
@@ -188,7 +202,7 @@ class Linter:
         result = fix_until_stable(doc, before, self.lint, unsafe=False)
         fixed_doc = Document.from_text(result.document.text, path=doc.path)
         payload = self._payload(fixed_doc, result.diagnostics)
-        to16 = utf16_offsets(fixed_doc.text)
+        to16 = fixed_doc.utf16_offset
         removed = Counter(d.code for d in before if d.fix and d.fix.safe) - Counter(
             d.code for d in result.diagnostics
         )
@@ -202,7 +216,6 @@ class Linter:
         return payload
 
     def _payload(self, doc: Document, diagnostics: list[Diagnostic]) -> dict[str, Any]:
-        to16 = utf16_offsets(doc.text)
         counts = Counter(d.severity.label for d in diagnostics)
         return {
             "filename": doc.path,
@@ -210,7 +223,7 @@ class Linter:
             "newline": doc.newline,
             "encoding": doc.encoding,
             "source_format": getattr(doc, "source_format", "text"),
-            "diagnostics": [diagnostic_payload(doc, d, to16) for d in diagnostics],
+            "diagnostics": [diagnostic_payload(doc, d) for d in diagnostics],
             "summary": {
                 "diagnostics": len(diagnostics),
                 "by_severity": {k: counts[k] for k in ("error", "warning", "info", "hint") if counts[k]},
@@ -286,9 +299,30 @@ def _parse_int(digits: str) -> int:
     return int(digits)
 
 
-def _page() -> bytes:
-    page = web_asset("serve.html").replace("{{MAX_BYTES}}", str(MAX_UPLOAD_BYTES))
-    return page.replace("{{VERSION}}", __version__).encode("utf-8")
+def _report_names(rules: Iterable[Rule]) -> str:
+    """What the page checks: the reports of the rules' packs, by each pack's description up to
+    its first bracket (``法治政府建设年度报告``), else just 报告."""
+    names = {rule.pack.description.split("（")[0].strip(): None for rule in rules}
+    return "、".join(name for name in names if name) or "报告"
+
+
+def _page(rules: Iterable[Rule] = ()) -> bytes:
+    """The page, with this server's upload limit, version, the reports its rules check and
+    the suffixes it reads."""
+    suffixes = input_formats.suffixes()
+    values = {
+        "REPORTS": _report_names(rules),
+        "MAX_BYTES": str(MAX_UPLOAD_BYTES),
+        "VERSION": __version__,
+        "SUFFIX_LIST": "、".join(suffixes),
+        "ACCEPT": ",".join(suffixes),
+        "FIXABLE": ",".join(input_formats.fixable_suffixes()),
+        "FORMATS": input_formats.chinese_list(suffixes, "或"),
+    }
+    page = web_asset("serve.html")
+    for name, value in values.items():
+        page = page.replace("{{" + name + "}}", html.escape(value, quote=True))
+    return page.encode("utf-8")
 
 
 def _is_loopback(host: str) -> bool:
@@ -362,7 +396,7 @@ class SelfCheckApp:
 
     def get(self, path: str) -> tuple[HTTPStatus, list[tuple[str, str]], bytes]:
         if path in ("/", "/index.html"):
-            return _respond(HTTPStatus.OK, _page(), "text/html; charset=utf-8")
+            return _respond(HTTPStatus.OK, _page(self.linter.rules), "text/html; charset=utf-8")
         if path in STATIC:
             name, content_type = STATIC[path]
             return _respond(HTTPStatus.OK, web_asset(name).encode("utf-8"), content_type)
@@ -383,7 +417,8 @@ class SelfCheckApp:
         except RequestError as exc:
             return _error(exc.status, exc.message)
         except InputError as exc:
-            status = HTTPStatus.REQUEST_ENTITY_TOO_LARGE if exc.kind == "too-large" else HTTPStatus.UNPROCESSABLE_ENTITY
+            too_large = exc.reason == "too-large"
+            status = HTTPStatus.REQUEST_ENTITY_TOO_LARGE if too_large else HTTPStatus.UNPROCESSABLE_ENTITY
             return _error(status, f"{exc.path}：{exc.problem}")
         return _json(HTTPStatus.OK, payload)
 
@@ -616,13 +651,10 @@ def make_server(
 
 def run_serve(args: argparse.Namespace) -> int:
     """``reportlint serve``: run until Ctrl+C."""
-    from reportlint.app.runner import rules_for
-    from reportlint.frontends.cli import EXIT_CLEAN, EXIT_ERROR, _options
-
-    config, rules = rules_for("-", _options(args))
+    linter = Linter.from_session(session_for(RunOptions.from_arguments(vars(args))))
     try:
         allowed = getattr(args, "allow_host", None)
-        server = make_server(args.host, args.port, Linter(config, rules), allowed_hosts=allowed)
+        server = make_server(args.host, args.port, linter, allowed_hosts=allowed)
     except OSError as exc:
         reason = "端口已被占用，请用 --port 换一个端口" if exc.errno in (98, 48, 10048) else (exc.strerror or str(exc))
         print(f"reportlint: 无法在 {args.host}:{args.port} 启动自检页面：{reason}", file=sys.stderr)

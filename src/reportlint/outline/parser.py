@@ -45,7 +45,17 @@ from reportlint.outline.lark_regex import FALLBACK, FlatGrammar, LiteToken, Lite
 from reportlint.support.records import fast_constructor
 from reportlint.support.resources import grammar_path
 from reportlint.support.rxcache import LazyPattern
-from reportlint.zh.numerals import canonical_marker, cn_to_int
+from reportlint.zh.numerals import (
+    CN_NUMERAL,
+    CN_NUMERAL_CHARS,
+    MARKER_LINE_FIRST,
+    MARKER_LINE_START,
+    MARKER_SPACE,
+    canonical_marker,
+    circled_value,
+    cn_numerals,
+    cn_to_int,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,59 +160,15 @@ class Outline:
         """All sections except the root, in document order (computed once)."""
         return list(self.root.walk())[1:]
 
-    def section_at(self, offset: int) -> Section:
-        """The innermost section containing ``offset``."""
-        current = self.root
-        while True:
-            for child in current.children:
-                if child.start <= offset < child.end:
-                    current = child
-                    break
-            else:
-                return current
-
-
-# -- numerals --------------------------------------------------------------------------------
-
-_CN_NUM = "(?:[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])"
-
-
-@cache
-def _cn_numerals() -> dict[str, int]:
-    """Every string ``_CN_NUM`` matches in full, with its value (checked in the tests)."""
-    units = "一二三四五六七八九"
-    texts = [*units, "十", *(unit + "十" for unit in units[1:]), *("十" + unit for unit in units)]
-    texts += [tens + "十" + unit for tens in units[1:] for unit in units]
-    return {text: cn_to_int(text) for text in texts}
-
-
-_CN_NUM_CHARS = frozenset("一二三四五六七八九十")
-
-
-def _circled_value(char: str) -> int:
-    code = ord(char)
-    if code <= 0x2473:
-        return code - 0x2460 + 1  # ①..⑳
-    if code <= 0x325F:
-        return code - 0x3251 + 21  # ㉑..㉟
-    return code - 0x32B1 + 36  # ㊱..㊿
-
 
 # -- heading lines ---------------------------------------------------------------------------
 
-_SPACE = " \t\u3000\u00a0"
+_SPACE = MARKER_SPACE
 # Cheap superset of what the grammar accepts: only lines matching this are given to lark.
-_PREFILTER = LazyPattern(
-    r"[ \t\u3000\u00a0]*(?:[（(\u2460-\u2473\u3251-\u325f\u32b1-\u32bf]"
-    r"|[一二三四五六七八九十]{1,3}[、.．，,]|[0-9０-９]{1,2}[、.．，,])"
-)
+_PREFILTER = LazyPattern(MARKER_LINE_START)
 # The first character of every line passing the prefilter (checked in the tests): most
 # lines are rejected on it without running the pattern.
-_PREFILTER_FIRST = frozenset(
-    _SPACE
-    + "（(一二三四五六七八九十0123456789０１２３４５６７８９"
-    + "".join(map(chr, [*range(0x2460, 0x2474), *range(0x3251, 0x3260), *range(0x32B1, 0x32C0)]))
-)
+_PREFILTER_FIRST = MARKER_LINE_FIRST
 _SENTENCE_END = LazyPattern(r"[。！？]")
 _TITLE_TRAILING = "。！？；，、：.!?;,:．" + _SPACE
 _MEANINGFUL = LazyPattern(r"[\p{L}\p{N}]")
@@ -276,13 +242,13 @@ _MarkerPlan = tuple[int, str, int, int, int]
 _NUMBER_TERMINALS = ("CN_NUM", "DIGITS", "CIRCLED")
 
 
-def _ordinal(kind: str, value: str) -> int:
-    if kind == "CN_NUM":
-        known = _cn_numerals().get(value)
+def _ordinal(terminal: str, value: str) -> int:
+    if terminal == "CN_NUM":
+        known = cn_numerals().get(value)
         return known if known is not None else cn_to_int(value)
-    if kind == "DIGITS":
+    if terminal == "DIGITS":
         return int(value)  # int() reads full-width digits too
-    return _circled_value(value)
+    return circled_value(value)
 
 
 def _marker_of_tree(tree: LiteTree | None) -> _Marker | None:
@@ -328,14 +294,9 @@ def _find_marker(text: str) -> _Marker | None:
         if plan is None:
             return _marker_of_tree(grammar.parse(text))
         if plan is not FALLBACK:
-            level, kind, number, first, last = plan
-            return level, _ordinal(kind, found.group(number)), found.start(first), found.end(last)
+            level, terminal, number, first, last = plan
+            return level, _ordinal(terminal, found.group(number)), found.start(first), found.end(last)
     return _marker_of_tree(_parse_marker_line(text))
-
-
-@cache
-def _canonical(level: int, ordinal: int) -> str:
-    return canonical_marker(level, ordinal)
 
 
 def parse_heading_line(text: str, line: int = 1, offset: int = 0) -> Heading | None:
@@ -376,7 +337,7 @@ def _heading_of_candidate(text: str, line: int, offset: int) -> Heading | None:
         level=level,
         ordinal=ordinal,
         marker=text[marker_start:marker_end],
-        canonical=_canonical(level, ordinal),
+        canonical=canonical_marker(level, ordinal),
         line=line,
         start=offset + marker_start,
         marker_end=offset + marker_end,
@@ -397,7 +358,7 @@ _DATE_LINE = LazyPattern(
     r"[0-9０-９〇○零一二三四五六七八九]{4}\s*年\s*[0-9０-９〇○零一二三四五六七八九十]{1,2}\s*月"
     r"\s*[0-9０-９〇○零一二三四五六七八九十]{1,3}\s*日"
 )
-_ENUM_START = LazyPattern(_CN_NUM + "[是要]")
+_ENUM_START = LazyPattern(CN_NUMERAL + "[是要]")
 _BROKEN_LONG = 40  # a body line at least this long, broken mid-sentence, is a wrapped line
 _SHORT_UNPUNCTUATED = 30  # unnumbered headings ("强化思想引领，深入学习…") are short
 _HEADER_MAX = 60
@@ -546,7 +507,7 @@ def find_annex(stripped: list[str]) -> int | None:
 # A numeral + 是/要 at a line start or right after a clause end or closing bracket/quote.
 _ENUMERATOR = LazyPattern(
     r"(?<=(?:^|[。；：，！？;:,!?）)”’」』】〕])[ \t\u3000\u00a0]*)"
-    r"(?P<num>" + _CN_NUM + r")(?P<word>[是要])",
+    r"(?P<num>" + CN_NUMERAL + r")(?P<word>[是要])",
     regex.MULTILINE,
 )
 
@@ -555,7 +516,7 @@ _ENUMERATOR = LazyPattern(
 # checked afterwards: a numeral run never starts right after a numeral, so no match can
 # be hidden inside a rejected candidate, and the matches are the same.  find_enumerators
 # finds this pattern's matches without running it (see there); the tests compare.
-_ENUMERATOR_CANDIDATE = LazyPattern(r"(?P<num>" + _CN_NUM + r")(?P<word>[是要])")
+_ENUMERATOR_CANDIDATE = LazyPattern(r"(?P<num>" + CN_NUMERAL + r")(?P<word>[是要])")
 _ENUMERATOR_AFTER = frozenset("。；：，！？;:,!?）)”’」』】〕")
 _ENUMERATOR_SPACE = frozenset(" \t\u3000\u00a0")
 
@@ -574,7 +535,7 @@ def find_enumerators(doc: Document) -> list[Enumerator]:
     # module scans slowly for a pattern that starts with an alternation, str.find fast.
     # A match is a numeral run of one to three characters and the 是/要 right after it,
     # so matches for different 是/要 never overlap, and the match ending at one is the
-    # leftmost suffix of the numerals before it that _CN_NUM matches in full.
+    # leftmost suffix of the numerals before it that CN_NUMERAL matches in full.
     text = doc.text
     ends = []
     for word in "是要":
@@ -583,13 +544,13 @@ def find_enumerators(doc: Document) -> list[Enumerator]:
             ends.append(at)
             at = text.find(word, at + 1)
     ends.sort()
-    numerals = _cn_numerals()
+    numerals = cn_numerals()
     line_starts = doc.line_starts
     found = []
     for end in ends:
-        if end == 0 or text[end - 1] not in _CN_NUM_CHARS:
+        if end == 0 or text[end - 1] not in CN_NUMERAL_CHARS:
             continue
-        if end == 1 or text[end - 2] not in _CN_NUM_CHARS:
+        if end == 1 or text[end - 2] not in CN_NUMERAL_CHARS:
             start = end - 1  # the usual case; any one numeral character is a numeral
         else:
             for start in (end - 3, end - 2, end - 1):  # the leftmost start, as the search finds
@@ -805,7 +766,7 @@ def _build_headings_and_paragraphs(
         if may_continue and not (
             index in heading_at
             or index in header
-            or (text[0] in _CN_NUM_CHARS and _ENUM_START.match(text))
+            or (text[0] in CN_NUMERAL_CHARS and _ENUM_START.match(text))
             or _is_date(text)
             or _is_table_row(text)
         ):

@@ -1,17 +1,21 @@
-"""Loading and validating declarative rule packs.
+"""Reading and validating declarative rule packs (their TOML, not their checks).
 
 A pack is a directory ``rules/<pack>/`` holding one rule per ``*.toml`` file
 (``FZ101-title-missing-organ.toml``), an optional ``pack.toml`` with pack-wide
-settings (named report parts, year tables, profiles, extra dictionary words),
-and data files the rules refer to (``data/*.tsv``).  Every mistake in a rule
-file is reported as ``path:line: message`` through :class:`RuleError`.
+settings, and data files the rules refer to (``data/*.tsv``).  pack.toml is the pack's
+profile: which reports it applies to (``[applies_to]``), its report kinds and how to
+infer them (``[report_kinds]``), the deadline of each (``[profiles.<kind>]``), the named
+parts of a report (``[parts.<name>]``), year tables, basis texts, extra dictionary words.
+Every mistake in a rule file is reported as ``path:line: message`` through
+:class:`RuleError`.  The checks are compiled by the engine's loader
+(:mod:`reportlint.engine.loader`), the one place rules meet checks.
 """
 
 from __future__ import annotations
 
 import string
 import tomllib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -129,6 +133,7 @@ REQUIRED_FIELDS = ("code", "name", "category", "severity", "message", "basis", "
 # pack.toml: [parts.<name>] tables, [years.<YYYY>] tables and [profiles.<kind>] tables.
 PART_FIELDS: dict[str, Field] = {
     "label": TEXT,
+    "short": TEXT,  # a short label (a dashboard column's header); default: the label
     "aliases": REGEXES,
     "strong": REGEXES,
     "level": Field(int, choices=(0, 1, 2, 3, 4)),
@@ -140,9 +145,25 @@ YEAR_ITEM_FIELDS: dict[str, Field] = {"label": TEXT, "pattern": REGEX}
 # each a string or { label, pattern }.
 YEAR_TABLE = Field(dict, values=Field(list, items=Field((str, dict), fields=YEAR_ITEM_FIELDS, required=("label",))))
 PROFILE_FIELDS: dict[str, Field] = {"deadline": Field(str, format="month-day")}
+# [applies_to]: which reports the pack applies to (see Applicability).
+APPLIES_TO_FIELDS: dict[str, Field] = {"titles": REGEXES, "signals": REGEXES, "min_signals": INTEGER}
+# [report_kinds]: the kinds of report the pack knows, and [[report_kinds.infer]] how a
+# report's kind is told when the configuration names none (see Pack.infer_report_kind).
+KIND_INFERENCE_FIELDS: dict[str, Field] = {"name": TEXT, "title": REGEXES, "signature": REGEXES}
+REPORT_KINDS_FIELDS: dict[str, Field] = {
+    "names": TEXTS,
+    "default": TEXT,
+    "infer": Field(list, items=Field(dict, fields=KIND_INFERENCE_FIELDS, required=("name",))),
+}
+# [basis]: the basis the pack gives reportlint's own findings about its reports.
+BASIS_FIELDS: dict[str, Field] = {"duplicate": TEXT}  # RL101, a passage copied from another report
 PACK_FIELDS: dict[str, Field] = {
     "name": TEXT,
     "description": TEXT,
+    "applies_to": Field(dict, fields=APPLIES_TO_FIELDS),
+    "report_kinds": Field(dict, fields=REPORT_KINDS_FIELDS, required=("names",)),
+    "basis": Field(dict, fields=BASIS_FIELDS),
+    "check_kinds": TEXTS,  # modules to import for the pack's own check kinds
     "closing_parts": Field(list, items=PART_NAME),
     "unfinished_note": Field(str, format="template"),
     "assumed_year": INTEGER,
@@ -476,6 +497,11 @@ class Part:
     unclaimed: bool = False
     # Whether the report must have it (a part such as 其他需要报告的情况 only claims sections).
     required: bool = True
+    short: str = ""  # a short label (a dashboard column's header); "" when the pack gives none
+
+    def __post_init__(self) -> None:
+        if not self.short:
+            object.__setattr__(self, "short", self.label)
 
     @cached_property
     def pattern(self) -> LazyPattern:
@@ -512,6 +538,13 @@ class Pack:
     parts: dict[str, Part] = field(default_factory=dict)
     # pack.toml's [years.YYYY] tables, compiled: year -> name -> (label, pattern) per term
     year_terms: dict[str, dict[str, tuple[tuple[str, LazyPattern], ...]]] = field(default_factory=dict)
+    # [applies_to]: which reports the pack applies to; None: every report
+    applies_to: Applicability | None = None
+    # [report_kinds]: the kinds of report it knows (in the order messages list them), the
+    # kind of a report nothing tells, and how a report's kind is told
+    report_kinds: tuple[str, ...] = ()
+    default_report_kind: str | None = None
+    kind_inference: tuple[KindInference, ...] = ()
     _sources: dict[Path, str] = field(default_factory=dict, repr=False)
 
     def key_line(self, path: Path, key: str) -> int:
@@ -534,6 +567,75 @@ class Pack:
     def words(self) -> tuple[str, ...]:
         """Extra dictionary words for word segmentation."""
         return tuple(self.settings.get("words", ()))
+
+    @property
+    def description(self) -> str:
+        return str(self.settings.get("description", ""))
+
+    def basis(self, name: str) -> str | None:
+        """The pack's basis text for reportlint's own finding ``name`` ([basis]; None: none)."""
+        return self.settings.get("basis", {}).get(name)
+
+    def deadline(self, report_kind: str | None) -> str | None:
+        """The deadline (``MM-DD`` of the next year) of a report of ``report_kind``."""
+        if report_kind is None:
+            return None
+        return self.settings.get("profiles", {}).get(report_kind, {}).get("deadline") or None
+
+    def infer_report_kind(self, title: str, signature: Sequence[str], timeout: float | None = None) -> str | None:
+        """The kind of a report: the first [[report_kinds.infer]] entry whose ``title``
+        pattern the title matches, else the first whose ``signature`` pattern one of the
+        last lines (the 落款) matches, else the pack's default."""
+        for entry in self.kind_inference:
+            if entry.title is not None and entry.title.search(title, timeout=timeout):
+                return entry.name
+        for entry in self.kind_inference:
+            if entry.signature is not None and any(entry.signature.search(line, timeout=timeout) for line in signature):
+                return entry.name
+        return self.default_report_kind
+
+
+@dataclass(frozen=True)
+class Applicability:
+    """Which reports a pack applies to (pack.toml ``[applies_to]``): those whose title
+    matches one of ``titles``, and, for drafts and excerpts without such a title, those
+    whose text matches at least ``min_signals`` of the ``signals`` patterns."""
+
+    titles: tuple[str, ...] = ()
+    signals: tuple[str, ...] = ()
+    min_signals: int = 1
+
+    @cached_property
+    def title_pattern(self) -> LazyPattern | None:
+        return LazyPattern("|".join(f"(?:{t})" for t in self.titles)) if self.titles else None
+
+    @cached_property
+    def signal_patterns(self) -> tuple[LazyPattern, ...]:
+        return tuple(LazyPattern(signal) for signal in self.signals)
+
+    def applies(self, title: str, text: str, timeout: float | None = None) -> bool:
+        pattern = self.title_pattern
+        if title and pattern is not None and pattern.search(title, timeout=timeout):
+            return True
+        if not self.signals:
+            return False
+        found = 0
+        for signal in self.signal_patterns:
+            if signal.search(text, timeout=timeout):
+                found += 1
+                if found >= self.min_signals:
+                    return True
+        return False
+
+
+@dataclass(frozen=True)
+class KindInference:
+    """One entry of ``[[report_kinds.infer]]``: a report kind and the title and 落款
+    patterns that tell it."""
+
+    name: str
+    title: LazyPattern | None = None
+    signature: LazyPattern | None = None
 
 
 def find_key_line(source: str, dotted: str) -> int:
@@ -726,6 +828,7 @@ def _load_pack_settings(directory: Path, pack: Pack) -> None:
             tuple(raw.get("strong", ())),
             raw.get("unclaimed", False),
             raw.get("required", True),
+            raw.get("short", ""),
         )
         for key, pattern in (("aliases", part.pattern), ("strong", part.strong_pattern)):
             if pattern is not None:  # (each alias compiles: so does their alternation, but make sure)
@@ -748,6 +851,51 @@ def _load_pack_settings(directory: Path, pack: Pack) -> None:
             )
             for name, items in table.items()
         }
+    _load_profile(data, pack, place)
+
+
+def _load_profile(data: dict[str, Any], pack: Pack, place: Place) -> None:
+    """[applies_to] and [report_kinds] (checked against their field tables already)."""
+    applies = data.get("applies_to")
+    if applies is not None:
+        if not applies.get("titles") and not applies.get("signals"):
+            message = "[applies_to] 需要非空的“titles”（标题的正则表达式）或“signals”（正文的正则表达式）"
+            raise place.fail("applies_to", message)
+        signals = tuple(applies.get("signals", ()))
+        least = applies.get("min_signals", 1)
+        if not 1 <= least <= max(len(signals), 1):
+            where = place.inside(("applies_to",), "[applies_to] 中", "字段")
+            message = f"[applies_to] 中字段“min_signals”的值 {least} 无效，应在 1 到 signals 的项数之间"
+            raise where.fail("min_signals", message)
+        pack.applies_to = Applicability(tuple(applies.get("titles", ())), signals, least)
+    kinds = data.get("report_kinds")
+    if kinds is not None:
+        names = tuple(kinds["names"])
+        inner = place.inside(("report_kinds",), "[report_kinds] 中", "字段")
+        if not names or len(set(names)) != len(names) or not all(name.strip() for name in names):
+            raise inner.fail("names", "[report_kinds] 中的“names”应为不重复、非空的报告类型名称列表")
+        default = kinds.get("default")
+        if default is not None and default not in names:
+            raise inner.fail("default", invalid_value("[report_kinds] 中字段“default”", default, names))
+        inference = []
+        for index, entry in enumerate(kinds.get("infer", ())):
+            item = inner.inside(("infer", index), "[[report_kinds.infer]] 中", "字段")
+            if entry["name"] not in names:
+                raise item.fail("name", invalid_value("[[report_kinds.infer]] 中字段“name”", entry["name"], names))
+            patterns = {}
+            for key in ("title", "signature"):
+                if entry.get(key):
+                    pattern = "|".join(f"(?:{p})" for p in entry[key])
+                    _compile_or_fail(pattern, place.path, lambda item=item, key=key: item.locate((*item.keys, key)))
+                    patterns[key] = LazyPattern(pattern)
+            inference.append(KindInference(entry["name"], patterns.get("title"), patterns.get("signature")))
+        pack.report_kinds, pack.default_report_kind, pack.kind_inference = names, default, tuple(inference)
+        for name in data.get("profiles", {}):
+            if name not in names:
+                message = f"[profiles.{name}] 不是 [report_kinds] 中的报告类型（{one_of(names)}）"
+                raise place.inside(("profiles",), "").fail(name, message)
+    elif data.get("profiles"):
+        pack.report_kinds = tuple(data["profiles"])  # (the kinds a pack gives deadlines for)
 
 
 def template_problem(text: str, known: Iterable[str], label: str) -> str | None:
@@ -799,10 +947,10 @@ def parse_rule(data: dict[str, Any], source: str, path: Path, pack: Pack) -> Rul
         if not data[key].strip():
             raise RuleError(path, find_key_line(source, key), f"字段“{key}”不能为空")
     check = dict(data["check"])
-    kind = check.pop("kind", None)
-    if kind is None:
+    check_kind = check.pop("kind", None)
+    if check_kind is None:
         raise RuleError(path, find_key_line(source, "check.kind"), "[check] 中缺少检查类型“kind”")
-    if not isinstance(kind, str):
+    if not isinstance(check_kind, str):
         raise RuleError(path, find_key_line(source, "check.kind"), "[check] 中的“kind”应为字符串（检查类型名称）")
     return Rule(
         code=code,
@@ -812,7 +960,7 @@ def parse_rule(data: dict[str, Any], source: str, path: Path, pack: Pack) -> Rul
         severity=Severity.parse(data["severity"]),
         message=data["message"].strip(),
         basis=data["basis"].strip(),
-        check_kind=kind,
+        check_kind=check_kind,
         params=check,
         scope=_parse_scope(data.get("scope"), path, source, pack),
         path=path,
@@ -831,17 +979,22 @@ def parse_rule(data: dict[str, Any], source: str, path: Path, pack: Pack) -> Rul
     )
 
 
-def load_pack(directory: Path | str) -> Pack:
-    """Load and validate every rule file of one pack directory."""
-    from reportlint.checks import compile_check  # late import: checks import this module
-    from reportlint.checks.expression import compile_condition
-
+def open_pack(directory: Path | str) -> Pack:
+    """The pack in ``directory`` with its pack.toml read and checked, no rule yet (see
+    :func:`read_rules`); RuleError for a directory that is not one."""
     directory = Path(directory)
-    _check_directory(directory)
+    check_directory(directory)
     pack = Pack(name=directory.name, directory=directory)
     _load_pack_settings(directory, pack)
+    return pack
+
+
+def read_rules(pack: Pack) -> Iterator[Rule]:
+    """Each rule file of ``pack``, in file-name order, parsed and checked against the field
+    tables (its check not compiled: that is the engine's loader's job, rule by rule, so
+    the first mistake in file order is the one reported)."""
     seen: dict[str, Path] = {}
-    for path in sorted(directory.glob("*.toml")):
+    for path in sorted(pack.directory.glob("*.toml")):
         if path.name == "pack.toml":
             continue
         data, source = _read_toml(path)
@@ -854,26 +1007,20 @@ def load_pack(directory: Path | str) -> Pack:
                 f"规则代码 {rule.code} 重复（已用于 {seen[rule.code]}）",
             )
         seen[rule.code] = path
-        rule.check = compile_check(rule)
-        _check_templates(rule)
-        if rule.applies_if:
-            rule.condition = compile_condition(rule, "applies_if", rule.applies_if)
-        if rule.info_if:
-            rule.info_condition = compile_condition(rule, "info_if", rule.info_if)
-        pack.rules.append(rule)
-    return pack
+        yield rule
 
 
-def _check_templates(rule: Rule) -> None:
-    """The message and fix title may hold only the placeholders the rule's findings fill."""
-    known = COMMON_PLACEHOLDERS | rule.check.placeholder_names()
+def check_templates(rule: Rule, placeholders: Iterable[str]) -> None:
+    """The message and fix title may hold only the placeholders the rule's findings fill:
+    the common ones and ``placeholders`` (its check's)."""
+    known = COMMON_PLACEHOLDERS | frozenset(placeholders)
     for key in ("message", "fix_title"):
         problem = template_problem(getattr(rule, key), known, f"字段“{key}”")
         if problem:
             raise RuleError(rule.path, rule.key_line(key), problem)
 
 
-def _check_directory(directory: Path) -> None:
+def check_directory(directory: Path) -> None:
     """A rule directory must be a readable directory: RuleError saying what it is instead."""
     try:
         if directory.is_dir():
@@ -894,26 +1041,3 @@ def discover_packs(root: Path) -> list[Path]:
         return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
     except OSError as exc:
         raise RuleError(root, 1, f"无法读取规则目录：{os_reason(exc)}") from None
-
-
-def load_packs(directories: Iterable[Path]) -> list[Pack]:
-    packs = []
-    codes: dict[str, Path] = {}
-    for directory in directories:
-        _check_directory(Path(directory))
-        found = 0
-        for pack_dir in discover_packs(Path(directory)):
-            pack = load_pack(pack_dir)
-            found += len(pack.rules)
-            for rule in pack.rules:
-                if rule.code in codes:
-                    raise RuleError(
-                        rule.path,
-                        rule.key_line("code"),
-                        f"规则代码 {rule.code} 重复（已用于 {codes[rule.code]}）",
-                    )
-                codes[rule.code] = rule.path
-            packs.append(pack)
-        if not found:  # a typo in rules = [...] must not lint with nothing
-            raise RuleError(directory, 1, "规则目录中没有规则文件（<代码>-<名称>.toml）")
-    return packs

@@ -1,26 +1,17 @@
-"""On-disk cache of loaded rule packs, so a fresh process does not re-read and
-re-validate every TOML file, data table and condition.
+"""The on-disk cache store: where reportlint keeps what it can derive again.
 
-The packs are pickled after a successful load under the user's cache directory
-(``$REPORTLINT_CACHE_DIR``, else ``$XDG_CACHE_HOME/reportlint`` or
-``~/.cache/reportlint``; ``%LOCALAPPDATA%\\reportlint\\cache`` on Windows), in a file
-named by a hash of everything the result depends on: the path, size and modification
-time of every file under the rule directories and of reportlint's own code and
-grammars, and the Python, reportlint and ``regex`` versions.  Editing a rule file, a data table or the code
-therefore simply misses the cache.  ``REPORTLINT_NO_CACHE=1`` turns it off.
+Everything lives in the user's cache directory (``$REPORTLINT_CACHE_DIR``, else
+``$XDG_CACHE_HOME/reportlint`` or ``~/.cache/reportlint``; ``%LOCALAPPDATA%\\reportlint\\cache``
+on Windows); ``REPORTLINT_NO_CACHE=1`` (``--no-cache`` on the command line) turns it off.
+It holds the loaded rule sets (``rules-*.pickle``, written by
+:mod:`reportlint.engine.loader`), lark's parser caches (:func:`lark_cache_file`), the
+outline grammar compiled to a regular expression (``outline-grammar-*.json``) and the
+record of compiled regular expressions (``regex-*.pickle``, :mod:`reportlint.support.rxcache`);
+each family keeps its newest few files (``FAMILIES``).
 
-Safety: a rule directory with an error is never cached (the error is raised as
-before); files are written to a temporary name and renamed into place, so
-concurrent processes never see half a file; a file that cannot be read or
-unpickled, or (POSIX) belongs to another user, is ignored and rebuilt.  Regular
-expressions pickle as their source (:class:`reportlint.rules.model.LazyPattern`) and are
-compiled when first used.
-
-The same directory holds lark's parser caches (:func:`lark_cache_file`), the outline
-grammar compiled to a regular expression (``outline-grammar-*.json``) and the record of
-compiled regular expressions (``regex-*.pickle``, :mod:`reportlint.support.rxcache`); each kind
-keeps its newest few files (``FAMILIES``).  ``--no-cache`` on the command line sets
-``REPORTLINT_NO_CACHE``.
+Safety: files are written to a temporary name and renamed into place, so concurrent
+processes never see half a file; a pickle that cannot be read, or (POSIX) belongs to
+another user, is ignored (:func:`load_pickle`), and whoever wanted it derives it again.
 """
 
 from __future__ import annotations
@@ -29,8 +20,9 @@ import contextlib
 import os
 import pickle
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from reportlint.core.version import __version__
 from reportlint.support.atomicfile import write_atomically
@@ -39,10 +31,9 @@ try:  # the BLAKE2 module alone: importing hashlib also loads OpenSSL, a few ms 
     from _blake2 import blake2b
 except ImportError:  # pragma: no cover - CPython always has it
     from hashlib import blake2b
-from reportlint.rules.model import Pack, load_packs
 
 CACHE_FORMAT = 1
-KEEP = 8  # rule-set caches kept per cache directory (older ones are removed)
+KEEP = 8  # files kept per family (older ones are removed)
 # Every kind of file kept in the cache directory, and how many of each are kept: a new
 # reportlint, rule edit, grammar or regex version writes a new file, and the oldest go.
 # (lark's own caches, lark-*.cache, have one file per grammar and are overwritten.)
@@ -64,7 +55,8 @@ def cache_dir() -> Path | None:
     return Path(root) / "reportlint"
 
 
-def _ready_dir() -> Path | None:
+def ready_dir() -> Path | None:
+    """The cache directory, created if need be (None when disabled or not creatable)."""
     folder = cache_dir()
     if folder is None:
         return None
@@ -78,15 +70,15 @@ def _ready_dir() -> Path | None:
 def lark_cache_file(grammar: str) -> str | bool:
     """A cache file for lark's parser tables of ``grammar`` (False: no caching).
     lark itself checks that the file matches the grammar, options and lark version."""
-    folder = _ready_dir()
+    folder = ready_dir()
     if folder is None or not os.access(folder, os.W_OK):
         return False
     return str(folder / f"lark-{grammar}.cache")
 
 
-def _stats(root: str, suffixes: tuple[str, ...] | None) -> Iterator[tuple[str, int, int]]:
+def file_stats(root: str, suffixes: tuple[str, ...] | None = None) -> Iterator[tuple[str, int, int]]:
     """(relative path, size, mtime_ns) of the files under ``root`` (hidden entries and
-    ``__pycache__`` skipped), sorted; ``suffixes`` limits the file names."""
+    ``__pycache__`` skipped), sorted; ``suffixes`` limits the file names.  A file: itself."""
     if os.path.isfile(root):
         stat = os.stat(root)
         yield os.path.basename(root), stat.st_size, stat.st_mtime_ns
@@ -104,46 +96,30 @@ def _stats(root: str, suffixes: tuple[str, ...] | None) -> Iterator[tuple[str, i
     yield from sorted(found)
 
 
-def fingerprint(directories: Sequence[Path]) -> str:
-    """Hash of everything a loaded rule set depends on."""
-    import regex
-
-    from reportlint.support.resources import data_dir
-
-    digest = blake2b(digest_size=16)
-    digest.update(f"{CACHE_FORMAT}\0{sys.version}\0{__version__}\0{regex.__version__}\0".encode())
-    roots: list[tuple[Path, tuple[str, ...] | None]] = [(_PACKAGE_DIR, (".py",)), (data_dir("grammar"), None)]
-    roots += [(Path(d), None) for d in directories]
-    for index, (root, suffixes) in enumerate(roots):
-        digest.update(f"\0root{index}\0{root}\0".encode())
-        if not root.exists():
-            digest.update(b"\0missing\0")
-            continue
-        for name, size, mtime in _stats(str(root), suffixes):
-            digest.update(f"\0{name}\0{size}\0{mtime}\0".encode())
-    return digest.hexdigest()
+def new_digest(digest_size: int = 16) -> Any:
+    """A BLAKE2b hash object (for cache keys)."""
+    return blake2b(digest_size=digest_size)
 
 
-def _read(path: Path) -> list[Pack] | None:
+def load_pickle(path: Path) -> Any:
+    """The object pickled in ``path``; None if it is absent, unreadable, corrupt, written by
+    an incompatible version or (POSIX) not the current user's (never unpickled)."""
     try:
         with path.open("rb") as handle:
             if hasattr(os, "getuid") and os.fstat(handle.fileno()).st_uid != os.getuid():
                 return None  # not ours: never unpickle someone else's file
-            packs = pickle.load(handle)
-    except FileNotFoundError:
+            return pickle.load(handle)
+    except Exception:  # missing, corrupt, truncated, or written by an incompatible version
         return None
-    except Exception:  # corrupt, truncated, or written by an incompatible version
-        return None
-    if not isinstance(packs, list) or not all(isinstance(pack, Pack) for pack in packs):
-        return None
-    return packs
 
 
-def _write(folder: Path, path: Path, packs: list[Pack]) -> None:
+def dump_pickle(path: Path, value: Any) -> None:
+    """Pickle ``value`` into ``path`` atomically and prune its folder; failures are ignored
+    (a cache that cannot be written is only a slower next start)."""
     try:
-        write_atomically(path, pickle.dumps(packs, protocol=pickle.HIGHEST_PROTOCOL))
-        prune(folder)
-    except Exception:  # a cache that cannot be written is only a slower next start
+        write_atomically(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        prune(path.parent)
+    except Exception:
         pass
 
 
@@ -165,24 +141,6 @@ def prune(folder: Path | None = None) -> None:
             with contextlib.suppress(OSError):
                 old.unlink()
 
-
-
-def load_packs_cached(directories: Sequence[Path]) -> list[Pack]:
-    """:func:`reportlint.rules.model.load_packs`, through the on-disk cache when possible."""
-    folder = _ready_dir()
-    if folder is None:
-        return load_packs(directories)
-    try:
-        key = fingerprint(directories)
-    except OSError:
-        return load_packs(directories)  # an unreadable directory: let the loader say what is wrong
-    path = folder / f"rules-{key}.pickle"
-    packs = _read(path)
-    if packs is not None:
-        return packs
-    packs = load_packs(directories)
-    _write(folder, path, packs)
-    return packs
 
 
 def derived_cache_key(source: bytes) -> str:
@@ -215,7 +173,7 @@ def read_cached(name: str) -> str | None:
 
 def write_cached(name: str, text: str) -> None:
     """Store ``text`` under ``name``, atomically; failures are ignored."""
-    folder = _ready_dir()
+    folder = ready_dir()
     if folder is None:
         return
     with contextlib.suppress(OSError):

@@ -1,9 +1,11 @@
-"""Word boundaries from jieba, loaded lazily.
+"""jieba, loaded once and lazily: word boundaries for ``word = true`` rules, and the
+default tokenizer for the duplicate finder (reportlint.app.duplicates).
 
-jieba's dictionary costs about half a second to load, so it is only loaded
-when a rule asks for word boundaries (``word = true``) and a candidate match
-actually needs confirming.  The packs' own terms are added to its dictionary
-so that a rule's term is segmented as one word where it really is one.
+jieba's dictionary costs about half a second to load, so it is only loaded when a rule
+asks for word boundaries (``word = true``) and a candidate match actually needs
+confirming, or when duplicates are looked for.  The packs' own terms are added to the
+rules' tokenizer (not jieba's default one) so that a rule's term is segmented as one word
+where it really is one.
 """
 
 from __future__ import annotations
@@ -17,16 +19,29 @@ _tokenizer: Any = None
 _added: set[str] = set()
 
 
+def load_jieba() -> Any:
+    """The jieba module, imported (deferred: expensive to import) with its logging quiet."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
+def default_tokenizer() -> Any:
+    """jieba's default tokenizer, initialised (its dictionary loaded), without the packs'
+    words: what the duplicate finder segments with."""
+    jieba = load_jieba()
+    jieba.dt.initialize()
+    return jieba.dt
+
+
 def _get_tokenizer(words: Iterable[str]) -> Any:
     global _tokenizer
     with _lock:
         if _tokenizer is None:
-            import logging
-
-            import jieba  # deferred: expensive to import and initialise
-
-            jieba.setLogLevel(logging.WARNING)
-            _tokenizer = jieba.Tokenizer()
+            _tokenizer = load_jieba().Tokenizer()
         for word in words:
             if word not in _added:
                 _tokenizer.add_word(word, freq=None)

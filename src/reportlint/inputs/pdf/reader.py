@@ -36,7 +36,7 @@ from typing import Any
 import regex
 
 from reportlint.core.document import Document, SourceMap
-from reportlint.inputs.reading import MISSING_DEPENDENCY, InputError
+from reportlint.core.errors import MISSING_DEPENDENCY, InputError
 
 __all__ = ["MAX_CHARACTERS", "MAX_INFLATED", "MAX_PAGES", "PhysicalLine", "pdf_document", "read_pdf"]
 

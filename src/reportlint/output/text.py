@@ -1,88 +1,24 @@
-"""Output formats: ``text`` (Ruff-like concise lines), ``full`` (with the source
-line, basis and fix, for a person), ``json`` (stable schema, see README) and
-``lsp`` (LSP Diagnostic objects per file)."""
+"""Output for a person: ``text`` (Ruff-like concise lines), ``full`` (with the source
+line, basis and fix) and the ``--statistics`` table; the summary line they end with."""
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Any
 
-from reportlint.core.diagnostics import Diagnostic, Severity
+from reportlint.app.fixes import fixable_document
+from reportlint.app.results import Results
+from reportlint.core.diagnostics import Diagnostic
 from reportlint.core.document import Document
+from reportlint.output.base import OutputFormat
 
-JSON_SCHEMA_VERSION = 1
-
-
-@dataclass
-class FileResult:
-    document: Document
-    diagnostics: list[Diagnostic]
-    fail_severity: Severity = Severity.WARNING  # findings at or above it fail the file (--fail-on)
-
-
-@dataclass
-class Results:
-    files: list[FileResult] = field(default_factory=list)
-    errors: list[tuple[str, str]] = field(default_factory=list)  # (path, one-line problem)
-    rules: list[Any] = field(default_factory=list)  # the Rules that ran, for formats that describe them
-    fixed: int = 0  # fixes applied by --fix (or shown by --diff)
-    written: int = 0  # files --fix wrote back
-    unwritten: int = 0  # files checked whose fixes could not be written (their errors are in ``errors``)
-    unsafe_fixes: bool = False  # --unsafe-fixes: fixes that need a look count as applicable
-    bad_config: int = 0  # files not checked because their configuration is bad (in ``errors`` too)
-
-    @cached_property
-    def _titles(self) -> dict[str, str]:
-        from reportlint.core.internal import INTERNAL_CODES
-
-        titles = {code: item.title for code, item in INTERNAL_CODES.items()}
-        return titles | {rule.code: rule.title for rule in self.rules if getattr(rule, "title", "")}
-
-    def title(self, diag: Diagnostic) -> str:
-        """The Chinese title of the finding's rule (``rules`` given), else its name."""
-        return self._titles.get(diag.code) or diag.name
-
-    def applicable(self, diag: Diagnostic) -> bool:
-        """Whether --fix (with the options given) would apply the finding's fix."""
-        return diag.fix is not None and (diag.fix.safe or self.unsafe_fixes)
-
-    @property
-    def diagnostics(self) -> list[Diagnostic]:
-        return [d for f in self.files for d in f.diagnostics]
-
-
-def _range(doc: Document, diag: Diagnostic, pages: bool = True) -> dict[str, int | None]:
-    # For a PDF: the page and the line on that page (physical lines, see Document.source_position).
-    start, end = doc.source_position(diag.start), doc.source_position(diag.end)
-    if not pages:  # fix edits: positions in the text that --fix rewrites
-        return {"line": start.line, "column": start.column, "end_line": end.line, "end_column": end.column}
-    return {
-        "page": start.page,
-        "line": start.line,
-        "column": start.column,
-        "end_page": end.page,
-        "end_line": end.line,
-        "end_column": end.column,
-    }
+__all__ = ["FORMATS", "display_width", "fix_hint", "format_full", "format_statistics", "format_text", "summary_line"]
 
 
 def _context(doc: Document, diag: Diagnostic) -> str:
     """`` （位置：“首几个字…”）`` for Word documents, whose lines are paragraphs a reader cannot count."""
     context = doc.context(diag.start)
     return f"（位置：{context}）" if context else ""
-
-
-def _lsp_range(doc: Document, start: int, end: int) -> dict[str, Any]:
-    a, b = doc.lsp_position(start), doc.lsp_position(end)
-    return {
-        "start": {"line": a.line, "character": a.character},
-        "end": {"line": b.line, "character": b.character},
-    }
 
 
 def summary_line(results: Results) -> str:
@@ -117,9 +53,10 @@ def format_text(results: Results) -> str:
     lines = []
     for result in results.files:
         doc = result.document
+        rewritable = fixable_document(doc)
         for diag in result.diagnostics:
             pos = doc.source_position(diag.start)
-            fixable = " [*]" if results.applicable(diag) and doc.source_format == "text" else ""
+            fixable = " [*]" if rewritable and results.applicable(diag) else ""
             lines.append(
                 f"{doc.path}:{pos}: {diag.code}{fixable} [{diag.severity.chinese}] {diag.message}{_context(doc, diag)}"
             )
@@ -133,7 +70,7 @@ def format_text(results: Results) -> str:
 def fix_hint(results: Results) -> str:
     """As Ruff's "[*] N fixable with the --fix option (M hidden fixes can be enabled with
     the --unsafe-fixes option)": what --fix would apply, and what it would leave."""
-    fixes = [d.fix for f in results.files if f.document.source_format == "text" for d in f.diagnostics if d.fix]
+    fixes = [d.fix for f in results.files if fixable_document(f.document) for d in f.diagnostics if d.fix]
     applicable = sum(1 for fix in fixes if fix.safe or results.unsafe_fixes)
     hidden = len(fixes) - applicable
     parts = []
@@ -197,88 +134,6 @@ def format_full(results: Results) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-def diagnostic_json(doc: Document, diag: Diagnostic) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "code": diag.code,
-        "name": diag.name,
-        "category": diag.category,
-        "severity": diag.severity.label,
-        "message": diag.message,
-        "basis": diag.basis,
-        **_range(doc, diag),
-        "context": doc.context(diag.start),
-        "fix": None,
-    }
-    if diag.fix:
-        item["fix"] = {
-            "title": diag.fix.title,
-            "safe": diag.fix.safe,
-            "edits": [
-                {
-                    **_range(doc, Diagnostic("", "", "", diag.severity, "", e.start, e.end), pages=False),
-                    "new_text": e.new_text,
-                }
-                for e in diag.fix.edits
-            ],
-        }
-    return item
-
-
-def format_json(results: Results) -> str:
-    counts = Counter(d.severity.label for d in results.diagnostics)
-    codes = Counter(d.code for d in results.diagnostics)
-    payload = {
-        "version": JSON_SCHEMA_VERSION,
-        "tool": "reportlint",
-        "files": [
-            {
-                "path": r.document.path,
-                "format": r.document.source_format,
-                "encoding": r.document.encoding,
-                "diagnostics": [diagnostic_json(r.document, d) for d in r.diagnostics],
-            }
-            for r in results.files
-        ],
-        "errors": [{"path": p, "message": m} for p, m in results.errors],
-        "summary": {
-            "files": len(results.files),
-            "diagnostics": sum(codes.values()),
-            "by_severity": {k: counts[k] for k in ("error", "warning", "info", "hint") if counts[k]},
-            "by_code": dict(sorted(codes.items())),
-        },
-    }
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
-
-
-def lsp_diagnostic(doc: Document, diag: Diagnostic) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "range": _lsp_range(doc, diag.start, diag.end),
-        "severity": diag.severity.lsp,
-        "code": diag.code,
-        "source": "reportlint",
-        "message": diag.message,
-        "data": {"name": diag.name, "basis": diag.basis},
-    }
-    if diag.fix:
-        item["data"]["fix"] = {
-            "title": diag.fix.title,
-            "safe": diag.fix.safe,
-            "edits": [{"range": _lsp_range(doc, e.start, e.end), "newText": e.new_text} for e in diag.fix.edits],
-        }
-    return item
-
-
-def format_lsp(results: Results) -> str:
-    payload = [
-        {
-            "path": r.document.path,
-            "diagnostics": [lsp_diagnostic(r.document, d) for d in r.diagnostics],
-        }
-        for r in results.files
-    ]
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
-
-
 def format_statistics(results: Results) -> str:
     """Counts per rule and severity, most frequent first (``--statistics``): a rule's
     findings can differ in severity (a hint in an unfinished draft, an error in the final
@@ -295,9 +150,4 @@ def format_statistics(results: Results) -> str:
     return "\n".join(lines) + "\n"
 
 
-FORMATTERS: dict[str, Callable[[Results], str]] = {
-    "text": format_text,
-    "full": format_full,
-    "json": format_json,
-    "lsp": format_lsp,
-}
+FORMATS = (OutputFormat("text", format_text), OutputFormat("full", format_full, describes_rules=True))

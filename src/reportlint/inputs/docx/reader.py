@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reportlint.core.document import Document
-from reportlint.inputs.reading import MISSING_DEPENDENCY, InputError
+from reportlint.core.errors import MISSING_DEPENDENCY, InputError
 from reportlint.zh.numerals import to_chinese
 
 __all__ = ["MAX_ENTRIES", "MAX_RATIO", "MAX_UNCOMPRESSED", "check_archive", "docx_lines", "read_docx"]

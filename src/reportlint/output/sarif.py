@@ -1,29 +1,24 @@
-"""Output formats for CI: ``sarif`` (SARIF 2.1.0, for GitHub code scanning and
-other SARIF viewers), ``github`` (workflow commands that become annotations on a
-pull request) and ``junit`` (one test case per report, for GitLab and Jenkins)."""
+"""``sarif``: SARIF 2.1.0, for GitHub code scanning and other SARIF viewers."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from reportlint.app.fixes import fixable_document
+from reportlint.app.results import FileResult, Results
 from reportlint.app.rule_docs import explain_text
 from reportlint.app.rule_examples import example_message
 from reportlint.core.diagnostics import Diagnostic, Severity
 from reportlint.core.document import Document
 from reportlint.core.version import __version__
-from reportlint.output.formatters import FileResult, Results, summary_line
+from reportlint.output.base import OutputFormat
+
+__all__ = ["FORMATS", "format_sarif"]
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note", Severity.HINT: "note"}
-GITHUB_COMMANDS = {
-    Severity.ERROR: "error",
-    Severity.WARNING: "warning",
-    Severity.INFO: "notice",
-    Severity.HINT: "notice",
-}
 INFORMATION_URI = "https://github.com/reportlint/reportlint"
 
 
@@ -97,7 +92,7 @@ def _sarif_result(result: FileResult, diag: Diagnostic, index: dict[str, int]) -
         "partialFingerprints": {"reportlint/v1": _fingerprint(doc, diag)},
         "properties": {"basis": diag.basis, "category": diag.category},
     }
-    if diag.fix and doc.source_format == "text":  # Word and PDF files are not edited in place
+    if diag.fix and fixable_document(doc):  # Word and PDF files are not edited in place
         item["fixes"] = [
             {
                 "description": {"text": diag.fix.title},
@@ -150,81 +145,4 @@ def format_sarif(results: Results) -> str:
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
 
 
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def format_github(results: Results) -> str:
-    """GitHub Actions workflow commands: ``::error file=…,line=…,col=…,title=CODE::message``."""
-    lines = []
-    for result in results.files:
-        doc = result.document
-        for diag in result.diagnostics:
-            a, b = doc.source_position(diag.start), doc.source_position(diag.end)
-            message = diag.message if a.page is None else f"（第 {a.page} 页）{diag.message}"
-            properties = ",".join(
-                f"{key}={_escape_property(str(value))}"
-                for key, value in (
-                    ("file", doc.path),
-                    ("line", a.line),
-                    ("endLine", b.line),
-                    ("col", a.column),
-                    ("endColumn", b.column),
-                    ("title", f"{diag.code} {diag.name}"),
-                )
-            )
-            lines.append(f"::{GITHUB_COMMANDS[diag.severity]} {properties}::{_escape_data(message)}")
-    for path, problem in results.errors:
-        lines.append(f"::error file={_escape_property(path)},title=reportlint::{_escape_data(problem)}")
-    lines.append(summary_line(results))
-    return "\n".join(lines) + "\n"
-
-
-def _diagnostic_line(doc: Document, diag: Diagnostic) -> str:
-    return f"{doc.path}:{doc.source_position(diag.start)}: {diag.code} [{diag.severity.chinese}] {diag.message}"
-
-
-def format_junit(results: Results) -> str:
-    """JUnit XML: one test case per report; it fails on findings at or above the fail level."""
-    from xml.etree import ElementTree
-
-    cases = []
-    failures = 0
-    for result in results.files:
-        case = ElementTree.Element("testcase", classname="reportlint", name=result.document.path)
-        case.set("file", result.document.path)
-        failing = [d for d in result.diagnostics if d.severity >= result.fail_severity]
-        if failing:
-            failures += 1
-            codes = sorted({d.code for d in failing})
-            failure = ElementTree.SubElement(
-                case, "failure", message=f"{len(failing)} 个问题：{'、'.join(codes)}", type="reportlint"
-            )
-            failure.text = "\n".join(_diagnostic_line(result.document, d) for d in failing)
-        below = [d for d in result.diagnostics if d.severity < result.fail_severity]
-        if below:
-            ElementTree.SubElement(case, "system-out").text = "\n".join(
-                _diagnostic_line(result.document, d) for d in below
-            )
-        cases.append(case)
-    for path, problem in results.errors:
-        case = ElementTree.Element("testcase", classname="reportlint", name=path)
-        ElementTree.SubElement(case, "error", message=problem, type="input-error").text = f"{path}: {problem}"
-        cases.append(case)
-    counts = {"tests": str(len(cases)), "failures": str(failures), "errors": str(len(results.errors))}
-    suites = ElementTree.Element("testsuites", name="reportlint", **counts)
-    suite = ElementTree.SubElement(suites, "testsuite", name="reportlint", **counts)
-    suite.extend(cases)
-    ElementTree.indent(suites)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(suites, encoding="unicode") + "\n"
-
-
-CI_FORMATTERS: dict[str, Callable[[Results], str]] = {
-    "sarif": format_sarif,
-    "github": format_github,
-    "junit": format_junit,
-}
+FORMATS = (OutputFormat("sarif", format_sarif, describes_rules=True),)

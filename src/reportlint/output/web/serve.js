@@ -4,6 +4,9 @@
 (function () {
   var MAX_BYTES = Number(document.querySelector('meta[name="reportlint-max-bytes"]').content) || 5242880;
   var fileInput = document.getElementById("file");
+  // The suffixes the server reads, and those it can fix (whose text is the file's), from the page.
+  var SUFFIXES = fileInput.accept.split(",");
+  var FIXABLE = (fileInput.getAttribute("data-fixable") || "").split(",");
   var textArea = document.getElementById("text");
   var message = document.getElementById("message");
   var result = document.getElementById("result");
@@ -48,6 +51,11 @@
     return btoa(chunks.join(""));
   }
 
+  function suffixOf(name) {
+    var found = /\.[^.\\/]*$/.exec(name);
+    return found ? found[0].toLowerCase() : "";
+  }
+
   function counts(summary) {
     var parts = ["error", "warning", "info", "hint"].filter(function (s) { return summary.by_severity[s]; })
       .map(function (s) { return ReportlintText.SEVERITY[s] + " " + summary.by_severity[s]; });
@@ -71,7 +79,10 @@
 
   function lintFile(file) {
     if (!file) return;
-    if (!/\.(txt|md|docx|pdf)$/i.test(file.name)) { say("只能检查 .txt、.md、.docx 或 .pdf 文件；其他格式请先另存为 .docx 或 .txt。", true); return; }
+    if (SUFFIXES.indexOf(suffixOf(file.name)) < 0) {
+      say("只能检查 " + fileInput.getAttribute("data-formats") + " 文件；其他格式请先另存为 .docx 或 .txt。", true);
+      return;
+    }
     if (file.size > MAX_BYTES) { say("文件过大：超过 " + Math.round(MAX_BYTES / 1048576) + " MB，请拆分后再检查。", true); return; }
     var reader = new FileReader();
     reader.onload = function () {
@@ -125,8 +136,9 @@
       fixSummary.hidden = false;
       fixSummary.textContent = "已自动修正 " + data.fixed + " 处" + (codes.length ? "（" + codes.join("，") + "）" : "") +
         "，绿色标出改动的位置。其余问题请人工修改。";
-      var name = state.filename.replace(/\.(txt|md|docx|pdf)$/i, "");
-      var ext = /\.md$/i.test(state.filename) ? ".md" : ".txt";
+      var suffix = suffixOf(state.filename);
+      var name = SUFFIXES.indexOf(suffix) < 0 ? state.filename : state.filename.slice(0, -suffix.length);
+      var ext = FIXABLE.indexOf(suffix) < 0 ? ".txt" : suffix;
       var body = state.newline === "\n" ? data.text : data.text.split("\n").join(state.newline);
       if (downloadUrl) URL.revokeObjectURL(downloadUrl);
       downloadUrl = URL.createObjectURL(new Blob([body], { type: "text/plain;charset=utf-8" }));
