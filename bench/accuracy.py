@@ -18,6 +18,14 @@ Corpora (``tests/corpus/``):
   the rules (the format of ``fazhi-dev/``);
 * planted: each correct report with one defect planted (``bench/planter.py``), labelled.
 
+And for the 政府信息公开工作年度报告 pack (``rules/gongkai``):
+
+* gk-clean: ``fixtures/gongkai/reports/``, correct complete reports (tables as TAB rows, one
+  cell per line, Markdown): every error or warning there is a false alarm;
+* gk-planted: each of them with one table or prose-vs-table defect planted
+  (``bench/planter_gongkai.py``: a wrong 总计 or cell, columns swapped, a row left out, prose
+  that disagrees with the table), labelled.
+
 A finding matches a label when it is in the same file, on the same line or one line away (a
 label about the whole document: anywhere), and its rule counts for the label's category
 (``bench/categories.toml``).  Findings after the cut of a truncated head, on a line the labels
@@ -67,7 +75,8 @@ BASELINE = ROOT / "bench" / "accuracy-baseline.json"
 FLOORS = ROOT / "bench" / "accuracy-floors.json"
 CATEGORIES = ROOT / "bench" / "categories.toml"
 LABEL_FILES = (HEADS / "labels.jsonl", SAMPLE_LABELS, BLIND / "labels.jsonl")
-CORPORA = ("real", "blind", "clean", "planted")
+GONGKAI_REPORTS = ROOT / "fixtures" / "gongkai" / "reports"
+CORPORA = ("real", "blind", "clean", "planted", "gk-clean", "gk-planted")
 SERIOUS = (Severity.ERROR, Severity.WARNING)
 
 
@@ -165,12 +174,30 @@ def clean_cases() -> list[Case]:
     return cases + [Case(path.name, "clean", read_path(path)) for path in holdout]
 
 
+def gongkai_clean_cases() -> list[Case]:
+    return [
+        Case(path.name, "gk-clean", read_path(path))
+        for path in sorted(GONGKAI_REPORTS.iterdir())
+        if path.suffix in (".txt", ".md", ".docx")
+    ]
+
+
+def gongkai_planted_cases() -> list[Case]:
+    from planter_gongkai import plant_all
+
+    return _planted(plant_all(), "gk-planted")
+
+
 def planted_cases() -> list[Case]:
     from planter import plant_all
 
+    return _planted(plant_all(), "planted")
+
+
+def _planted(items: Iterable[Any], corpus: str) -> list[Case]:
     cases = []
-    for item in plant_all():
-        case = Case(item.name, "planted", Document.from_text(item.text, path=item.name))
+    for item in items:
+        case = Case(item.name, corpus, Document.from_text(item.text, path=item.name))
         case.labels = [_label(label) for label in item.labels]
         cases.append(case)
     return cases
@@ -479,6 +506,10 @@ def main(argv: list[str] | None = None) -> int:
             cases += clean_cases()
     if "planted" in wanted:
         cases += planted_cases()
+    if "gk-clean" in wanted:
+        cases += gongkai_clean_cases()
+    if "gk-planted" in wanted:
+        cases += gongkai_planted_cases()
     lint(cases)
     table = Table.load()
     for case in cases:

@@ -87,7 +87,7 @@ def test_one_pack_only_and_an_unknown_pack(tmp_path: Path) -> None:
     both = {f.code for f in reportlint.lint_text(TEXT, config={"rules": [str(pack)]})}
     assert {"XY001", "FZ503"} <= both
     assert {f.code for f in reportlint.lint_text(TEXT, config={"rules": [str(pack)]}, pack="mine")} == {"XY001"}
-    with pytest.raises(reportlint.LintError, match=r"^未知的规则包 fazi（已安装：fazhi、mine）$"):
+    with pytest.raises(reportlint.LintError, match=r"^未知的规则包 fazi（已安装：fazhi、gongkai、mine）$"):
         reportlint.lint_text(TEXT, config={"rules": [str(pack)]}, pack="fazi")
 
 

@@ -17,7 +17,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "reportlint"
 
 # Lowest first: a module may import its own layer and the ones before it.
-LAYERS = ("core", "support", "zh", "inputs", "outline", "rules", "checks", "engine", "app", "output", "frontends")
+LAYERS = ("core", "support", "zh", "inputs", "outline", "tables", "rules", "checks", "engine", "app", "output", "frontends")
 # The package itself (its lazy Python API) and ``python -m reportlint`` sit above everything.
 ENTRY = {"reportlint", "reportlint.__main__"}
 # Front ends never import each other; the command line dispatches to the others.

@@ -90,7 +90,7 @@ def test_bad_baseline_is_a_one_line_error(
 def test_statistics_counts_per_rule(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     report = tmp_path / "r.txt"
     report.write_text("报告\n\n全年共 5 条，依据《行政处罚法》处理。\n", encoding="utf-8")
-    code, out, _ = run(capsys, "check", "--statistics", "--select", "FZ503,FZ401,FZ101", str(report))
+    code, out, _ = run(capsys, "check", "--statistics", "--pack", "fazhi", "--select", "FZ503,FZ401,FZ101", str(report))
     assert code == 1
     assert out.splitlines() == [
         "    2  FZ503  [*] 汉字与数字间多余空格（警告）",

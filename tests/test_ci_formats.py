@@ -83,7 +83,7 @@ def test_sarif_result_location_and_fix(sarif_schema: dict, tmp_path: Path, capsy
 def test_github_annotations(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     report = tmp_path / "r,1.txt"
     report.write_text("报告\n\n全年共 5 条，依据《行政处罚法》处理。\n", encoding="utf-8")
-    code, out, _ = run(capsys, "check", "--format", "github", "--select", "FZ503,FZ401,FZ101", str(report))
+    code, out, _ = run(capsys, "check", "--format", "github", "--pack", "fazhi", "--select", "FZ503,FZ401,FZ101", str(report))
     assert code == 1
     lines = out.splitlines()
     escaped = str(report).replace(",", "%2C")

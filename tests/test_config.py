@@ -242,8 +242,8 @@ def test_a_config_given_as_a_dict_is_checked_the_same(table: dict[Any, Any], mes
             {"packs": {"fazhi": {"profile": {"kind": "外星"}}}},
             f"配置项 packs.fazhi.profile.kind: packs.fazhi.profile 设置项“kind”的值“外星”无效，应为 {KINDS} 之一",
         ),
-        ({"pack": "nosuch"}, "配置项 pack: 设置项“pack”的值“nosuch”不是已安装的规则包（已安装：fazhi）"),
-        ({"packs": {"nosuch": {}}}, "配置项 packs.nosuch: packs 中的“nosuch”不是已安装的规则包（已安装：fazhi）"),
+        ({"pack": "nosuch"}, "配置项 pack: 设置项“pack”的值“nosuch”不是已安装的规则包（已安装：fazhi、gongkai）"),
+        ({"packs": {"nosuch": {}}}, "配置项 packs.nosuch: packs 中的“nosuch”不是已安装的规则包（已安装：fazhi、gongkai）"),
     ],
 )  # fmt: skip
 def test_a_report_kind_is_checked_against_the_packs_once_they_are_loaded(table: dict[str, Any], message: str) -> None:

@@ -359,3 +359,37 @@ def test_report_without_an_output_writes_the_default_file(
     page = (tmp_path / "报告总览.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and SAMPLE_000.name in page
     assert err.startswith("已生成看板：报告总览.html（1 份报告，")
+
+
+def test_a_mixed_folder_shows_each_packs_columns_only_for_its_reports(tmp_path: Path) -> None:
+    """法治 and 政府信息公开 reports side by side: each row fills its own pack's part columns
+    ("—" under the other pack's), the 政府信息公开 rows say which tables they have and how many
+    of their numbers do not add up."""
+    root = Path(__file__).resolve().parent.parent
+    fazhi = sorted(REPORTS)[0]
+    clean = root / "fixtures" / "gongkai" / "reports" / "01-county-government-2024.txt"
+    (tmp_path / "fazhi.txt").write_text(fazhi.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "gongkai.txt").write_text(clean.read_text(encoding="utf-8"), encoding="utf-8")
+    text = clean.read_text(encoding="utf-8")
+    wrong = text.replace("（七）总计\t84\t8\t0\t1\t2\t0\t95", "（七）总计\t84\t8\t0\t1\t2\t0\t96")
+    assert wrong != text
+    (tmp_path / "wrong.txt").write_text(wrong, encoding="utf-8")
+    dashboard = collect([str(tmp_path)], RunOptions(), jobs=1)
+    rows = {Path(row.path).name: row for row in dashboard.rows}
+    assert rows["fazhi.txt"].packs == ("fazhi",) and rows["gongkai.txt"].packs == ("gongkai",)
+    gongkai_parts = [c.key for c in dashboard.columns if c.pack == "gongkai"]
+    assert len(gongkai_parts) == 6 and not any(key in rows["fazhi.txt"].parts for key in gongkai_parts)
+    assert all(rows["gongkai.txt"].parts[key] for key in gongkai_parts)
+    tables = {c.key: c for c in dashboard.table_columns}
+    assert set(tables) == {"gongkai.T2", "gongkai.T3", "gongkai.T4", "gongkai.arithmetic"}
+    assert rows["gongkai.txt"].tables == {"gongkai.T2": True, "gongkai.T3": True, "gongkai.T4": True,
+                                          "gongkai.arithmetic": 0}  # fmt: skip
+    assert rows["wrong.txt"].tables["gongkai.arithmetic"] == 1
+    assert rows["fazhi.txt"].tables == {}
+    table = list(csv.reader(io.StringIO(render_csv(dashboard))))
+    header, by_name = table[0], {Path(r[0]).name: r for r in table[1:]}
+    column = header.index("表格：收到和处理政府信息公开申请情况")
+    assert (by_name["gongkai.txt"][column], by_name["fazhi.txt"][column]) == ("有", "—")
+    assert by_name["wrong.txt"][header.index("表格数字不符（勾稽关系）")] == "1"
+    html = render_html(dashboard)
+    assert '<th class="group-part" colspan="4">表格</th>' in html and 'title="不适用">—</td>' in html

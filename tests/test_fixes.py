@@ -467,11 +467,11 @@ def test_fix_never_empties_a_file(
     report = tmp_path / "r.txt"
     report.write_bytes(b"**<b>**\n")
     problem = "修正后文件将不剩任何文字（原文只有排版标记或空白），为免丢失内容，未写入修正；请在原文件中手工修改"
-    code, _, err = run(capsys, "check", "--fix", str(report))
+    code, _, err = run(capsys, "check", "--fix", "--pack", "fazhi", str(report))
     assert (code, err) == (2, f"reportlint: {report}: {problem}\n")
     assert report.read_bytes() == b"**<b>**\n"
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"**<b>**\n"), encoding="utf-8"))
-    code, out, err = run(capsys, "check", "--fix", "-")
+    code, out, err = run(capsys, "check", "--fix", "--pack", "fazhi", "-")
     assert (code, out, err) == (2, "", f"reportlint: <stdin>: {problem}\n")
 
 

@@ -461,7 +461,7 @@ def test_pdfminer_complaints_stay_off_the_terminal(tmp_path: Path, capsys: pytes
     data = minimal_pdf(b"BT /F1 12 Tf 72 720 Td (2024 annual report) Tj ET")
     damaged = tmp_path / "noxref.pdf"
     damaged.write_bytes(data[: data.index(b"xref")] + b"trailer\n<< /Root 1 0 R >>\n%%EOF\n")
-    code = main(["check", "--select", "FZ103", str(damaged)])
+    code = main(["check", "--pack", "fazhi", "--select", "FZ103", str(damaged)])
     out, err = capsys.readouterr()
     assert (code, err) == (1, "")
     assert out.splitlines()[0] == f"{damaged}:p1:1:1: FZ103 [警告] 标题没有写明报告年度（如“2024年度”）。"

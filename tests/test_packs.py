@@ -60,7 +60,7 @@ def test_with_two_packs_each_report_is_checked_by_its_own(tmp_path: Path) -> Non
     (folder / "memo.txt").write_text(MEMO, encoding="utf-8")
     config = Config(rule_dirs=(NEUTRAL_PACK,))
     ruleset = load_ruleset(config)
-    assert [pack.name for pack in ruleset.packs] == ["fazhi", "neutral"]
+    assert [pack.name for pack in ruleset.packs] == ["fazhi", "gongkai", "neutral"]
     found = {}
     for path in sorted(folder.iterdir()):
         doc = Document.from_text(path.read_text(encoding="utf-8"), path=str(path))
@@ -111,6 +111,20 @@ def test_a_draft_without_a_title_is_told_by_its_signals() -> None:
 
 
 @needs_builtin
+def test_a_title_another_pack_claims_outweighs_body_signals() -> None:
+    """A work summary that mentions 法治政府, 依法行政 and 行政执法 (the 法治 pack's body
+    signals) is still a work summary: its title decides."""
+    config = Config(rule_dirs=(NEUTRAL_PACK,))
+    body = "2024年，我馆推进法治政府建设，坚持依法行政，规范行政执法。\n\n"
+    summary = NEUTRAL_REPORT.replace("2024年，我馆开展“质量提升年”活动。\n\n", body)
+    assert body in summary
+    assert {code[:2] for code in codes(summary, config)} == {"NT"}
+    # Without the title, the same body is told by its signals, which the 法治 pack's meet.
+    untitled = summary.split("\n", 2)[2]
+    assert "FZ" in {code[:2] for code in codes(untitled, config)}
+
+
+@needs_builtin
 def test_the_configuration_can_force_a_pack() -> None:
     config = Config(rule_dirs=(NEUTRAL_PACK,), pack="neutral")
     assert {code[:2] for code in codes(MEMO, config)} == {"NT"}
@@ -131,7 +145,7 @@ def test_the_command_line_can_force_a_pack(tmp_path: Path, capsys: pytest.Captur
     assert " NT402 " in out and " RL005 " not in out and " FZ" not in out
     assert main(["check", "--rules", str(NEUTRAL_PACK), "--pack", "neutrl", str(memo)]) == 2
     err = capsys.readouterr().err
-    assert "参数 --pack：无效的取值“neutrl”（可选：fazhi、neutral）" in err
+    assert "参数 --pack：无效的取值“neutrl”（可选：fazhi、gongkai、neutral）" in err
 
 
 @needs_builtin
@@ -140,7 +154,7 @@ def test_rl005_is_one_info_finding_and_can_be_ignored() -> None:
     _doc, found = lint_text(MEMO, config=config)
     (finding,) = found
     assert (finding.code, finding.severity.label, finding.start) == (NO_PACK, "info", 0)
-    assert "fazhi、neutral" in finding.message and 'pack = "<规则包名称>"' in finding.message
+    assert "fazhi、gongkai、neutral" in finding.message and 'pack = "<规则包名称>"' in finding.message
     assert codes(MEMO, replace(config, ignore=("RL005",))) == []
     assert INTERNAL_CODES[NO_PACK].name == "no-applicable-pack"
 

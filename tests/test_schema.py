@@ -17,10 +17,12 @@ from reportlint.engine.loader import load_pack
 from reportlint.engine.schema import pack_schema, rule_file_schema
 from reportlint.rules.model import RuleError
 from reportlint.support.resources import builtin_rules_dir
+from reportlint.tables.schema import tables_json_schema
 
 load_pack(PACKS / "plugin")  # registers its check kind (paragraph-length) before the schema is made
 RULE_SCHEMA = rule_file_schema()
 PACK_SCHEMA = pack_schema()
+TABLES_SCHEMA = tables_json_schema()
 PACK_DIRS = [*([] if BUILTIN_HIDDEN else sorted(p for p in builtin_rules_dir().iterdir() if p.is_dir()))]
 PACK_DIRS += sorted(p for p in PACKS.iterdir() if (p / "pack.toml").is_file())
 FILES = [path for directory in PACK_DIRS for path in sorted(directory.glob("*.toml"))]
@@ -31,7 +33,7 @@ def errors(schema: dict[str, Any], data: dict[str, Any]) -> list[str]:
 
 
 def test_the_schemas_are_valid_json_schemas() -> None:
-    for schema in (RULE_SCHEMA, PACK_SCHEMA):
+    for schema in (RULE_SCHEMA, PACK_SCHEMA, TABLES_SCHEMA):
         jsonschema.Draft202012Validator.check_schema(schema)
         json.dumps(schema, ensure_ascii=False)  # (plain JSON: printable by `reportlint schema`)
     assert set(RULE_SCHEMA["properties"]["check"]["properties"]["kind"]["enum"]) >= {
@@ -43,7 +45,8 @@ def test_the_schemas_are_valid_json_schemas() -> None:
 @pytest.mark.parametrize("path", [pytest.param(p, id=f"{p.parent.name}/{p.name}") for p in FILES])
 def test_every_rule_file_and_pack_toml_validates(path: Path) -> None:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    assert errors(PACK_SCHEMA if path.name == "pack.toml" else RULE_SCHEMA, data) == []
+    schema = {"pack.toml": PACK_SCHEMA, "tables.toml": TABLES_SCHEMA}.get(path.name, RULE_SCHEMA)
+    assert errors(schema, data) == []
 
 
 RULE = NEUTRAL_PACK / "NT201-space-between-chinese-and-digits.toml"

@@ -26,6 +26,8 @@ GENERIC = (
     "test_rule_examples.py",
     "test_segmentation.py",
     "test_schema.py",
+    "test_table_checks.py",
+    "test_identities.py",
 )
 
 

@@ -269,6 +269,10 @@ KIND_BASICS: dict[str, tuple[str, dict[str, Any]]] = {
     "broken-line": ("“{joined}”断行。", {}),
     "law-title": ("《{title}》{reason}。", {"mode": "unknown", "titles": ["data/titles.txt"]}),
     "expr": ("{report_year}年。", {"when": "report_year >= 2021"}),
+    # (the table kinds read the pack's tables.toml, a toy table: see DATA_FILES)
+    "identity": ("{cell}应为{expected}。", {"identity": "T[r, SUM] == sum(T[r, A..B]) for r in rows"}),
+    "table": ("缺少{table}。", {"table": "T", "check": "missing"}),
+    "table-prose": ("{number}件。", {"pattern": "(?P<n>[0-9]+)件", "equals": ["T[IN, SUM]"]}),
 }
 BASE_PACK: dict[str, Any] = {
     "name": "fuzz",
@@ -382,6 +386,11 @@ DATA_FILES = {
     "data/nul.tsv": "action\tpattern\tsuggestion\nflag\t\u0000甲\t乙\n",
     "data/titles.txt": "中华人民共和国行政处罚法\n中华人民共和国行政许可法\n",
     "data/docs.tsv": "title\tissuer\tverified\n法治政府建设实施纲要（2021—2025年）\t中共中央、国务院\tyes\n",
+    "tables.toml": (
+        "[tables.T]\ntitle = \"表\"\nanchors = ['收入']\n"
+        'columns = [{ key = "A", label = "甲" }, { key = "B", label = "乙" }, { key = "SUM", label = "合计" }]\n'
+        'rows = [{ key = "IN", label = "一、收入" }, { key = "OUT", label = "二、支出" }]\n'
+    ),
 }
 
 

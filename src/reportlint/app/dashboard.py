@@ -1,7 +1,9 @@
 """The dashboard's data (``reportlint report``): every report with its findings, the
-required parts it has, and the columns of the matrix (a pack's required parts, headed by
-their ``short`` label in pack.toml).  :mod:`reportlint.output.dashboard` renders it as
-HTML or CSV.
+required parts it has, the tables it has and whether they add up, and the columns of the
+matrix (a pack's required parts, headed by their ``short`` label in pack.toml; its tables,
+one column per family of tables.toml; the number of its arithmetic findings).  Each report
+fills only the columns of the packs that checked it.  :mod:`reportlint.output.dashboard`
+renders it as HTML or CSV.
 
 Extra diagnostics (e.g. cross-report duplicates) plug in through ``collect``'s
 ``extra_sources``: each source gets every linted file and returns diagnostics by
@@ -14,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from reportlint.app.results import FileResult, Results
 from reportlint.app.runner import lint_paths
@@ -21,6 +24,7 @@ from reportlint.app.session import RunOptions, session_for
 from reportlint.checks.context import LintContext
 from reportlint.core.diagnostics import Diagnostic, Severity
 from reportlint.core.document import Document
+from reportlint.engine.lint import applicable_packs
 from reportlint.rules.model import CATEGORY_TITLES, Pack, Part, Rule
 
 __all__ = [
@@ -29,6 +33,7 @@ __all__ = [
     "DiagnosticSource",
     "PartColumn",
     "ReportRow",
+    "TableColumn",
     "collect",
     "part_columns",
     "part_headings",
@@ -83,6 +88,48 @@ def part_columns(packs: Iterable[Pack]) -> list[PartColumn]:
     ]
 
 
+# The check kind whose findings say a table does not add up (the dashboard's 勾稽 column).
+ARITHMETIC_KIND = "identity"
+
+
+@dataclass(frozen=True)
+class TableColumn:
+    """A table a pack declares (tables.toml; the schemas of one family, e.g. the 2021 and the
+    2019 layout of 表三, form one column), or, with ``arithmetic``, the pack's column of
+    findings that its tables do not add up."""
+
+    pack: str
+    name: str
+    label: str
+    short: str
+    schemas: tuple[str, ...] = ()
+    arithmetic: bool = False
+    codes: frozenset[str] = frozenset()  # arithmetic: the pack's identity rules
+
+    @property
+    def key(self) -> str:
+        return f"{self.pack}.{self.name}"
+
+
+def table_columns(packs: Iterable[Pack]) -> list[TableColumn]:
+    columns: list[TableColumn] = []
+    for pack in packs:
+        schemas = getattr(pack, "tables", ())
+        if not schemas:
+            continue
+        by_family: dict[str, list[Any]] = {}
+        for schema in schemas:  # (表三 of the 2021 and of the 2019 format: one column)
+            by_family.setdefault(schema.family_name, []).append(schema)
+        for group in by_family.values():
+            names = tuple(schema.name for schema in group)
+            columns.append(TableColumn(pack.name, names[0], group[0].title, group[0].title, names))
+        codes = frozenset(rule.code for rule in pack.rules if rule.check_kind == ARITHMETIC_KIND)
+        if codes:
+            label = "表格数字不符（勾稽关系）"
+            columns.append(TableColumn(pack.name, "arithmetic", label, "勾稽", arithmetic=True, codes=codes))
+    return columns
+
+
 @dataclass
 class ReportRow:
     """One input: a linted document with its findings, or a file that could not be read."""
@@ -91,9 +138,13 @@ class ReportRow:
     document: Document | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     title: str = ""
-    # PartColumn.key -> the heading where the part was found, or None when it is missing.
+    # PartColumn.key -> the heading where the part was found, or None when it is missing;
+    # only the parts of the packs that checked the report (``packs``).
     parts: dict[str, str | None] = field(default_factory=dict)
     error: str | None = None
+    packs: tuple[str, ...] = ()
+    # TableColumn.key -> whether the table was found, or (arithmetic) the number of findings.
+    tables: dict[str, bool | int] = field(default_factory=dict)
 
     def counts(self, category: str | None = None) -> Counter[Severity]:
         return Counter(d.severity for d in self.diagnostics if category is None or d.category == category)
@@ -108,6 +159,7 @@ class Dashboard:
     columns: list[PartColumn]
     rules: dict[str, Rule] = field(default_factory=dict)  # code -> rule, for names and chart labels
     rule_categories: list[str] = field(default_factory=list)
+    table_columns: list[TableColumn] = field(default_factory=list)
 
     @property
     def categories(self) -> list[str]:
@@ -148,6 +200,24 @@ def part_headings(ctx: LintContext, columns: Iterable[PartColumn]) -> dict[str, 
     return found
 
 
+def table_cells(ctx: LintContext, columns: Iterable[TableColumn], packs: Iterable[Pack],
+                diagnostics: Iterable[Diagnostic]) -> dict[str, bool | int]:
+    """Which of the packs' tables the report has, and how many arithmetic findings it got."""
+    by_name = {pack.name: pack for pack in packs}
+    codes = [d.code for d in diagnostics]
+    cells: dict[str, bool | int] = {}
+    for column in columns:
+        pack = by_name.get(column.pack)
+        if pack is None:
+            continue
+        if column.arithmetic:
+            cells[column.key] = sum(1 for code in codes if code in column.codes)
+        else:
+            found = ctx.tables(pack)
+            cells[column.key] = any(name in found for name in column.schemas)
+    return cells
+
+
 def _apply_fired(
     found: dict[str, str | None], columns: Iterable[PartColumn], diagnostics: Iterable[Diagnostic]
 ) -> dict[str, str | None]:
@@ -175,14 +245,15 @@ def collect(
     session = session_for(options)
     rows: list[ReportRow] = []
     packs: dict[int, Pack] = {}
-    columns_by_dir: dict[str, list[PartColumn]] = {}
+    columns_by_dir: dict[str, tuple[list[PartColumn], list[TableColumn]]] = {}
+    used: set[str] = set()  # the packs that checked at least one report
 
-    def columns_for(path: str) -> list[PartColumn]:
+    def columns_for(path: str) -> tuple[list[PartColumn], list[TableColumn]]:
         directory = str(Path(path).parent)
         if directory not in columns_by_dir:
             ruleset = session.ruleset(path)
             packs.update((id(p), p) for p in ruleset.packs)
-            columns_by_dir[directory] = part_columns(ruleset.packs)
+            columns_by_dir[directory] = (part_columns(ruleset.packs), table_columns(ruleset.packs))
         return columns_by_dir[directory]
 
     # Titles and part headings are worked out while the worker processes lint the next files.
@@ -195,13 +266,21 @@ def collect(
         doc = outcome.result.document
         ctx = LintContext(doc)
         row = ReportRow(doc.path, doc, outcome.result.diagnostics, title=ctx.outline.title)
-        row.parts = part_headings(ctx, columns_for(outcome.path))
+        parts, tables = columns_for(outcome.path)
+        checked = applicable_packs(ctx, session.config(outcome.path), session.ruleset(outcome.path).packs)
+        row.packs = tuple(pack.name for pack in checked)
+        ctx.mask_tables(checked)  # (as the engine does: a table's row labels are not headings)
+        used.update(row.packs)
+        row.parts = part_headings(ctx, [c for c in parts if c.pack in row.packs])
+        row.tables = table_cells(ctx, tables, checked, row.diagnostics)
         rows.append(row)
     if not packs:  # nothing readable: still show the columns of the default rules
         columns_for(str(Path.cwd() / "-"))
-    columns = list({c.key: c for cs in columns_by_dir.values() for c in cs}.values())
+    shown = used or {pack.name for pack in packs.values()}  # (only the packs that checked a report)
+    columns = list({c.key: c for cs, _ in columns_by_dir.values() for c in cs if c.pack in shown}.values())
+    tables = list({c.key: c for _, cs in columns_by_dir.values() for c in cs if c.pack in shown}.values())
     rules = {rule.code: rule for pack in packs.values() for rule in pack.rules}
-    dashboard = Dashboard(rows, columns, rules, sorted({r.category for r in rules.values()}))
+    dashboard = Dashboard(rows, columns, rules, sorted({r.category for r in rules.values()}), tables)
     results = dashboard.results.files
     for source in extra_sources:
         for path, found in source(results).items():

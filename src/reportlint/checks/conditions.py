@@ -5,7 +5,15 @@
 A condition is parsed with lark once, when the rule is loaded, and turned into a small
 tuple program (``("call", name, args)``, ``("and", operands)`` …) that
 :func:`compile_program` turns into closures; the program pickles with the cached rule
-set, so running a rule needs neither lark nor the grammar."""
+set, so running a rule needs neither lark nor the grammar.
+
+Cells of a pack's tables (tables.toml) are written ``T3[NEW, SUM]``, sums over a range of
+rows or columns in the schema's order ``sum(T3[R1..R6_3, c])``; their programs are calls of
+two functions a rule cannot name (``$cell``, ``$sum``), so a condition on cells compiles and
+evaluates as any other.  ``… for c in columns`` (also ``rows``, or ``[RV, LD, LR]``) makes a
+condition a family of instances, one per key: only an ``identity`` rule takes it
+(:mod:`reportlint.checks.identities`).  Table, row and column names are checked against the
+pack's table schemas when the rule is loaded."""
 
 from __future__ import annotations
 
@@ -16,10 +24,12 @@ from typing import Any
 
 import regex
 
+from reportlint.checks.cells import CELL, SUM, TABLE_FUNCTIONS, cell_uses, cells_of, single_term
 from reportlint.checks.context import YEAR_IN_TEXT, LintContext, Span
 from reportlint.rules.model import RuleError, did_you_mean
 from reportlint.support import rxcache
 from reportlint.support.resources import grammar_path
+from reportlint.tables.model import TableSchema
 
 COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "==": operator.eq,
@@ -155,7 +165,15 @@ def functions_for(scope: Target) -> dict[str, Callable[..., Any]]:
     def has_title() -> bool:
         return bool(ctx.outline.title)
 
+    def cell(table: str, row: Any, column: Any) -> int | float | None:
+        return cells_of(ctx, scope.pack).number(table, row, column)
+
+    def total(table: str, rows: Any, columns: Any) -> int | float | None:
+        return cells_of(ctx, scope.pack).total(table, rows, columns)
+
     return {
+        CELL: cell,
+        SUM: total,
         "title_matches": title_matches,
         "header_matches": header_matches,
         "title_lines": title_lines,
@@ -200,8 +218,13 @@ MAX_DEPTH = 100  # nesting of an expression's program (evaluated by recursion)
 Program = tuple[Any, ...]
 
 
-def to_program(tree: Any) -> Program:
-    """The lark parse tree of a condition as nested tuples (see :func:`evaluate`)."""
+def to_program(tree: Any, loop: str | None = None) -> Program:
+    """The lark parse tree of a condition as nested tuples (see :func:`evaluate`).  ``loop``:
+    the variable of an enclosing ``for``, which a cell's row or column may name.
+
+    A cell ``T3[NEW, c]`` is ``("call", "$cell", (("const", "T3"), ("const", "NEW"),
+    ("var", "c")))``; a sum's span is a key or ``("const", ("R1", "R6_3"))`` for a range;
+    ``… for c in columns`` is ``("for", "c", ("axis", "columns") or ("names", keys), body)``."""
     from lark import Token
 
     node = str(tree.data)  # the grammar rule that built it
@@ -215,20 +238,43 @@ def to_program(tree: Any) -> Program:
     if node == "var":
         return ("var", str(children[0]))
     if node == "call":
-        return ("call", str(children[0]), tuple(to_program(c) for c in children[1:]))
+        return ("call", str(children[0]), tuple(to_program(c, loop) for c in children[1:]))
+    if node == "cell":
+        table, row, column = (str(c) for c in children)
+        return ("call", CELL, (("const", table), _key(row, loop), _key(column, loop)))
+    if node == "sum_":
+        table, rows, columns = children
+        return ("call", SUM, (("const", str(table)), _span(rows, loop), _span(columns, loop)))
+    if node == "for_":
+        body, name, domain = children
+        keys = tuple(str(c) for c in domain.children)
+        over = ("axis", keys[0]) if str(domain.data) == "axis" else ("names", keys)
+        return ("for", str(name), over, to_program(body, str(name)))
     if node == "not_":
-        return ("not", to_program(children[0]))
+        return ("not", to_program(children[0], loop))
     if node in ("and_", "or_"):
-        return (node[:-1], tuple(to_program(c) for c in children))
+        return (node[:-1], tuple(to_program(c, loop) for c in children))
     if node == "compare":
         if len(children) == 1:
-            return to_program(children[0])
-        return ("compare", to_program(children[0]), str(children[1]), to_program(children[2]))
+            return to_program(children[0], loop)
+        return ("compare", to_program(children[0], loop), str(children[1]), to_program(children[2], loop))
     if node == "arith":
         operands = [c for c in children if not isinstance(c, Token)]
         operators = tuple(str(c) for c in children if isinstance(c, Token))
-        return ("arith", tuple(to_program(c) for c in operands), operators)
+        return ("arith", tuple(to_program(c, loop) for c in operands), operators)
     raise ValueError(f"unexpected expression node {node!r}")
+
+
+def _key(name: str, loop: str | None) -> Program:
+    """A cell's row or column: the loop's variable, else a key of the table."""
+    return ("var", name) if name == loop else ("const", name)
+
+
+def _span(tree: Any, loop: str | None) -> Program:
+    names = [str(c) for c in tree.children]
+    if len(names) == 1:
+        return _key(names[0], loop)
+    return ("const", (names[0], names[1]))
 
 
 Compiled = Callable[[dict[str, Callable[..., Any]], dict[str, Any]], Any]
@@ -314,6 +360,8 @@ def _names(program: Program) -> Iterator[tuple[str, str]]:
     elif op == "arith":
         for operand in program[1]:
             yield from _names(operand)
+    elif op == "for":
+        yield from _names(program[3])
 
 
 NAME_ROLES = {"function": "函数", "variable": "变量"}
@@ -336,7 +384,7 @@ def parse_error_reason(exc: Exception) -> str:
 
 
 def _unknown_name(role: str, name: str) -> str:
-    known = sorted(FUNCTION_NAMES if role == "function" else VARIABLES)
+    known = sorted(FUNCTION_NAMES - TABLE_FUNCTIONS if role == "function" else VARIABLES)
     return f"未知的{NAME_ROLES[role]}“{name}”{did_you_mean(name, known)}"
 
 
@@ -358,14 +406,9 @@ def _depth(program: Program) -> int:
         return 1 + _depth(program[1])
     if op == "compare":
         return 1 + max(_depth(program[1]), _depth(program[3]))
+    if op == "for":
+        return 1 + _depth(program[3])
     return 1 + max((_depth(a) for a in program[1]), default=0)  # and, or, arith
-
-
-def _single(program: Program) -> Program:
-    """``program`` without the one-operand or/and/arith nodes around a single term."""
-    while program[0] in ("or", "and", "arith") and len(program[1]) == 1:
-        program = program[1][0]
-    return program
 
 
 def _string_operands(program: Program) -> Iterator[Program]:
@@ -374,7 +417,7 @@ def _string_operands(program: Program) -> Iterator[Program]:
     op = program[0]
     if op == "arith" and program[2]:
         for operand in program[1]:
-            term = _single(operand)
+            term = single_term(operand)
             if (term[0] == "const" and isinstance(term[1], str)) or term == ("var", "kind"):
                 yield term
     for child in _children(program):
@@ -393,6 +436,8 @@ def _children(program: Program) -> Iterator[Program]:
         yield program[3]
     elif op in ("and", "or", "arith"):
         yield from program[1]
+    elif op == "for":
+        yield program[3]
 
 
 def _calls(program: Program) -> Iterator[tuple[str, tuple[Program, ...]]]:
@@ -403,10 +448,12 @@ def _calls(program: Program) -> Iterator[tuple[str, tuple[Program, ...]]]:
         yield from _calls(child)
 
 
-def parse_program(source: str, pack: Any) -> Program:
+def parse_program(source: str, pack: Any, loops: bool = False) -> Program:
     """``source`` parsed and checked: known names, each function given the arguments it
-    takes (a constant, compilable pattern where it takes one), no deeper nesting than
-    MAX_DEPTH.  ValueError says what is wrong (LarkError: where it does not parse)."""
+    takes (a constant, compilable pattern where it takes one), cells of the pack's tables
+    (see :func:`check_cells`), no deeper nesting than MAX_DEPTH; ``… for c in columns`` only
+    where ``loops`` allows it.  ValueError says what is wrong (LarkError: where it does not
+    parse)."""
     try:
         program = to_program(expression_parser().parse(source))
         depth = _depth(program)
@@ -414,21 +461,26 @@ def parse_program(source: str, pack: Any) -> Program:
         raise ValueError(f"中的表达式嵌套过深（最多 {MAX_DEPTH} 层）") from None
     if depth > MAX_DEPTH:
         raise ValueError(f"中的表达式嵌套过深（最多 {MAX_DEPTH} 层）")
+    loop = program[1] if program[0] == "for" else None
+    if loop is not None and not loops:
+        raise ValueError(f"中不能用“for {loop} in …”：只有检查类型 identity 的等式可以逐行、逐列检查")
     for role, name in _names(program):
-        known = FUNCTION_NAMES if role == "function" else VARIABLES
-        if name not in known:
+        known = FUNCTION_NAMES if role == "function" else VARIABLES  # ($cell, $sum: written as cells)
+        if name not in known and not (role == "variable" and name == loop):
             raise ValueError(f"中有{_unknown_name(role, name)}")
     for term in _string_operands(program):
         shown = f"“{term[1]}”" if term[0] == "const" else "kind"
         raise ValueError(f"中的加减运算用到了字符串 {shown}（只能对年份、数目等数值加减）")
     for name, arguments in _calls(program):
+        if name in TABLE_FUNCTIONS:
+            continue  # (check_cells)
         wanted = FUNCTION_ARGUMENTS[name]
         if len(arguments) != len(wanted):
             raise ValueError(f"中函数“{name}”应有 {len(wanted)} 个参数，这里有 {len(arguments)} 个")
         for argument, what in zip(arguments, wanted, strict=True):
             if what == "value":
                 continue
-            argument = _single(argument)  # (what a constant argument parses as)
+            argument = single_term(argument)  # (what a constant argument parses as)
             if argument[0] != "const" or not isinstance(argument[1], str):
                 raise ValueError(f"中函数“{name}”的参数应为写在引号中的字符串")
             if what == "regex" or (what == "part" and (pack is None or argument[1] not in pack.parts)):
@@ -436,7 +488,86 @@ def parse_program(source: str, pack: Any) -> Program:
                     regex.compile(argument[1])
                 except regex.error as exc:
                     raise ValueError(f"中函数“{name}”的正则表达式有误（{argument[1]!r}）：{exc}") from None
+    check_cells(program, pack)
     return program
+
+
+AXIS_NAMES = {"row": "行", "column": "列"}
+AXES = {"rows": "row", "columns": "column"}  # for c in columns: c is a column key
+
+
+def table_schemas(pack: Any) -> dict[str, list[TableSchema]] | None:
+    """The pack's table schemas by the names a rule may use: a table's own schema first,
+    then those of its family in other format versions (T3: T3, T3-2019; see
+    :func:`find_table`); None when the pack's schemas are not known (no pack, or a pack
+    model without tables)."""
+    schemas = getattr(pack, "tables", None) if pack is not None else None
+    if schemas is None:
+        return None
+    found: dict[str, list[TableSchema]] = {schema.name: [schema] for schema in schemas}
+    for schema in schemas:
+        family = found.get(schema.family_name)
+        if family is not None and schema not in family:
+            family.append(schema)
+    return found
+
+
+def _axis_keys(schemas: list[TableSchema], axis: str) -> list[str]:
+    """The keys of one axis of a table's schemas (of every version), in order."""
+    keys: dict[str, None] = {}
+    for schema in schemas:
+        keys.update(dict.fromkeys(schema.row_keys if axis == "row" else schema.column_keys))
+    return list(keys)
+
+
+def check_cells(program: Program, pack: Any) -> None:
+    """The cells of ``program`` name tables, rows and columns of the pack's schemas (when
+    they are known), ranges run forwards, and a ``for`` variable is used, as the row or the
+    column its range says, with keys the tables have: ValueError otherwise."""
+    schemas = table_schemas(pack)
+    loop = program[1] if program[0] == "for" else None
+    used: list[tuple[str, str]] = []  # (table, axis) where the loop variable stands
+    for table, axis, span in cell_uses(program):
+        if span[0] == "var":
+            used.append((table, axis))
+            continue
+        if schemas is None:
+            continue
+        if table not in schemas:
+            if not schemas:
+                raise ValueError(f"中有表格“{table}”，但规则包没有声明任何表格（tables.toml 中的 [tables.<名称>]）")
+            raise ValueError(f"中有未知的表格“{table}”{did_you_mean(table, sorted(schemas))}")
+        keys = _axis_keys(schemas[table], axis)
+        names = span[1] if isinstance(span[1], tuple) else (span[1],)
+        for name in names:
+            if name not in keys:
+                raise ValueError(f"中表格“{table}”没有{AXIS_NAMES[axis]}“{name}”{did_you_mean(name, keys)}")
+        if len(names) == 2 and keys.index(names[0]) > keys.index(names[1]):
+            shown = f"{names[0]}..{names[1]}"
+            raise ValueError(f"中表格“{table}”的{AXIS_NAMES[axis]}范围“{shown}”前后颠倒（应按表格中的顺序由前到后）")
+    if loop is None:
+        return
+    over = program[2]
+    if not used:
+        raise ValueError(f"中的循环变量“{loop}”没有用作单元格的行或列")
+    if over[0] == "axis":
+        if over[1] not in AXES:
+            raise ValueError(f"中“for {loop} in {over[1]}”的范围应为 rows、columns 或 [名称, …]")
+        wrong = next((axis for _, axis in used if axis != AXES[over[1]]), None)
+        if wrong is not None:
+            raise ValueError(
+                f"中的循环变量“{loop}”取表格的{AXIS_NAMES[AXES[over[1]]]}（in {over[1]}），却用作了{AXIS_NAMES[wrong]}"
+            )
+        return
+    if len(set(over[1])) != len(over[1]):
+        raise ValueError(f"中“for {loop} in […]”的名称有重复")
+    if schemas is None:
+        return
+    for table, axis in used:
+        keys = _axis_keys(schemas.get(table, []), axis)
+        for name in over[1]:
+            if keys and name not in keys:
+                raise ValueError(f"中表格“{table}”没有{AXIS_NAMES[axis]}“{name}”{did_you_mean(name, keys)}")
 
 
 def compile_condition(rule: Any, key: str, source: str) -> Program:

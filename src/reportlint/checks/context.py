@@ -1,11 +1,12 @@
 """Everything a check needs to look at one document: text, outline, scopes,
-the report year, protected regions (inside 《》 or “”) and word boundaries."""
+the report year, protected regions (inside 《》 or “”), word boundaries, and the tables
+of a pack (tables.toml) found in it."""
 
 from __future__ import annotations
 
 import bisect
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, TypeVar
@@ -19,6 +20,7 @@ from reportlint.support import watchdog
 from reportlint.support.prefilter import LiteralIndex, LiteralScanner
 from reportlint.support.rxcache import LazyPattern
 from reportlint.support.watchdog import RULE_TIMEOUT
+from reportlint.tables.model import Table
 from reportlint.zh import regions as zh_regions
 from reportlint.zh.segmentation import boundaries
 
@@ -78,6 +80,15 @@ class LintContext:
     # asked is reported as RL001; False (other callers, e.g. the dashboard's part columns):
     # those sections are taken as not found.
     strict_timeouts: bool = False
+    # The rules being run on this document (the engine sets them): a check that weighs its
+    # findings with those of its fellows (``identity``: one wrong cell, one finding) looks
+    # at them.  Empty: the check is run on its own.
+    rules: Sequence[Any] = ()
+    # Lines (1-based) the outline leaves out: those of the tables found (mask_tables).
+    masked_lines: frozenset[int] = frozenset()
+    # What checks work out once per document and share, by a key of their own.
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False)
+    _tables: dict[int, dict[str, Table]] = field(default_factory=dict, repr=False)
     _line_cuts: dict[int, frozenset[int]] = field(default_factory=dict, repr=False)
     _spans: dict[tuple[Scope, int], list[Span]] = field(default_factory=dict, repr=False)
     _sections: dict[tuple[Any, ...], list[Section]] = field(default_factory=dict, repr=False)
@@ -90,7 +101,49 @@ class LintContext:
 
     @cached_property
     def outline(self) -> Outline:
+        if self.masked_lines:
+            return build_outline(self.doc, self.masked_lines)
         return build_outline(self.doc)
+
+    # -- tables ----------------------------------------------------------------------------
+    def tables(self, pack: Pack | None) -> dict[str, Table]:
+        """The tables of ``pack``'s schemas (its tables.toml) found in the document, by name
+        (of several of one name, the first in the text); extracted once per document and pack."""
+        if pack is None:
+            return {}
+        found = self._tables.get(id(pack))
+        if found is None:
+            found = self._tables[id(pack)] = {}
+            schemas = getattr(pack, "tables", ())
+            if schemas:
+                from reportlint.tables.extract import find_tables  # (only packs with tables need it)
+
+                for table in find_tables(self.doc, schemas):
+                    found.setdefault(table.name, table)
+        return found
+
+    def mask_tables(self, packs: Sequence[Pack]) -> None:
+        """Leave the lines of the tables of ``packs`` found in the document out of the
+        outline: a row label such as "一、本年新收政府信息公开申请数量" or
+        "四、结转下年度继续办理" is no level-1 heading.  Packs without tables cost nothing."""
+        lines: set[int] = set()
+        for pack in packs:
+            if getattr(pack, "tables", ()):
+                for table in self.tables(pack).values():
+                    lines.update(table.lines)
+        if lines <= self.masked_lines:
+            return
+        self.masked_lines = self.masked_lines | lines
+        self._forget_outline()
+
+    def _forget_outline(self) -> None:
+        """Drop everything worked out from the outline (it is built again when asked for)."""
+        for name in ("outline", "heading_lines", "bare_headings", "report_year", "signature_date", "has_date_in_tail"):
+            self.__dict__.pop(name, None)
+        self._spans.clear()
+        self._sections.clear()
+        self._bare_on_top.clear()
+        self._timed_out.clear()
 
     @cached_property
     def literals(self) -> LiteralIndex:
@@ -402,7 +455,11 @@ class LintContext:
         return spans
 
     def inside(self, region: str, start: int, end: int) -> bool:
-        """Whether ``[start, end)`` lies inside one of the paired regions (《…》 or “…”)."""
+        """Whether ``[start, end)`` lies inside one of the paired regions (《…》 or “…”), or,
+        for ``"table"``, on a line of a table the packs declare (its cells are the table
+        rules' business: an NBSP in an empty cell is no stray whitespace)."""
+        if region == "table":
+            return bool(self.masked_lines) and self.doc.line_of(start) in self.masked_lines
         spans = self.region_spans(region)
         index = bisect.bisect_right(spans, (start, len(self.text) + 1)) - 1
         return index >= 0 and spans[index][0] < start and end <= spans[index][1]

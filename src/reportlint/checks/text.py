@@ -56,7 +56,8 @@ PAIR_FIELDS: dict[str, Field] = {  # a substitute pair
     "severity": SEVERITY,
     "applies_if": CONDITION,
 }
-SKIP_INSIDE = Field(list, items=Field(str, choices=("book", "quote")))  # inside 《》 / “”
+# Inside 《》 / “”, or on the lines of a table the pack declares (tables.toml).
+SKIP_INSIDE = Field(list, items=Field(str, choices=("book", "quote", "table")))
 TABLE_COLUMNS = ("action", "pattern", "suggestion")  # a substitute table's required columns
 
 

@@ -14,7 +14,9 @@ the text came from, ``line_labels`` hold a short human context per line (the
 paragraph's first words, or the table cell), and a PDF's ``source_map`` maps
 offsets back to the physical page and line the text was printed on (layout
 line breaks inside a paragraph are joined before the rules run, so one line of
-``text`` may span several physical lines).
+``text`` may span several physical lines).  A Word file's tables are flattened to one
+line per cell paragraph; ``grids`` keeps their rows, columns and merged cells, each
+cell with its offsets into ``text``.
 """
 
 from __future__ import annotations
@@ -85,6 +87,35 @@ class SourceMap:
         return SourcePosition(line, column + max(offset - self.starts[index], 0), page)
 
 
+@dataclass(frozen=True, slots=True)
+class GridCell:
+    """One cell of a real table (a Word table): its top-left place in the grid (0-based row
+    and column), how many rows and grid columns it spans (a merged cell is one GridCell),
+    and ``start``/``end``, the offsets into the Document's text of what it holds (all its
+    paragraphs; an empty range at its place for a cell that holds nothing)."""
+
+    row: int
+    column: int
+    start: int
+    end: int
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """A real table of a structured input, besides its flattened text: ``start``/``end``
+    are the offsets of its text (first cell to last), ``rows`` and ``columns`` its size in
+    grid rows and columns, ``cells`` its cells in row order (a place covered by a merged
+    cell has no cell of its own)."""
+
+    start: int
+    end: int
+    rows: int
+    columns: int
+    cells: tuple[GridCell, ...] = ()
+
+
 # Characters outside the Basic Multilingual Plane: two UTF-16 code units each.
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
@@ -127,6 +158,8 @@ class Document:
     # it still holds exactly these bytes (a change in between, even a re-save of the same text
     # in another encoding, is never overwritten).
     source_bytes: bytes | None = field(default=None, repr=False)
+    # Structured inputs (.docx): the real tables behind the flattened text, in document order.
+    grids: tuple[Grid, ...] = ()
 
     @classmethod
     def from_text(cls, text: str, path: str = "<text>", **kwargs: object) -> Document:

@@ -221,24 +221,47 @@ def effective_profile(ctx: LintContext, config: Config, packs: Sequence[Pack]) -
 
 
 def applicable_packs(ctx: LintContext, config: Config, packs: Sequence[Pack]) -> list[Pack]:
-    """The packs that check this report: the one the configuration names (``pack``), else
-    those whose [applies_to] the report meets (a pack without one applies to every report);
-    a pack alone applies to every report."""
+    """The packs that check this report: the one the configuration names (``pack``); a pack
+    alone checks every report; else the packs whose [applies_to] titles the report's title
+    matches; else those whose signals its text meets, or the one with the most signals; a
+    pack without [applies_to] checks every report.  None: RL005."""
     if config.pack is not None:
         return [pack for pack in packs if pack.name == config.pack]
     if len(packs) <= 1:
         return list(packs)
-    chosen = []
+    title = ctx.outline.title
+    # A title that names a kind of report decides: a 政府信息公开工作年度报告 that mentions
+    # 依法行政 and 行政执法 is not a 法治 report.  Body signals decide only for drafts and
+    # excerpts whose title no pack claims.
+    by_title = [pack for pack in packs if pack.applies_to is not None and _claims(pack, title)]
+    universal = [pack for pack in packs if pack.applies_to is None]
+    if by_title:
+        return [pack for pack in packs if pack in by_title or pack in universal]
+    # No title claims it: the packs whose signals the text meets; else the pack with the most
+    # signals (an excerpt that names 法治政府 once is still a 法治 excerpt); with no evidence
+    # at all, none (RL005).
+    counts: dict[str, int] = {}
     for pack in packs:
         if pack.applies_to is None:
-            chosen.append(pack)
             continue
         try:
-            if pack.applies_to.applies(ctx.outline.title, ctx.text, timeout=watchdog.RULE_TIMEOUT):
-                chosen.append(pack)
+            counts[pack.name] = pack.applies_to.signal_count(ctx.text, timeout=watchdog.RULE_TIMEOUT)
         except TimeoutError:  # a pathological pattern in [applies_to]: the pack does not apply
-            continue
-    return chosen
+            counts[pack.name] = 0
+    met = {p.name for p in packs if p.applies_to is not None and counts[p.name] >= p.applies_to.min_signals}
+    if not met and any(counts.values()):
+        most = max(counts.values())
+        met = {name for name, count in counts.items() if count == most}
+    return [pack for pack in packs if pack in universal or pack.name in met]
+
+
+def _claims(pack: Pack, title: str) -> bool:
+    """Whether the report's title matches the pack's [applies_to] titles."""
+    assert pack.applies_to is not None
+    try:
+        return pack.applies_to.title_matches(title, timeout=watchdog.RULE_TIMEOUT)
+    except TimeoutError:  # a pathological title pattern: the pack does not claim the report
+        return False
 
 
 def _no_pack_diagnostic(doc: Document, packs: Sequence[Pack]) -> Diagnostic:
@@ -252,7 +275,7 @@ def _no_pack_diagnostic(doc: Document, packs: Sequence[Pack]) -> Diagnostic:
         category=item.category,
         severity=Severity.parse(item.severity),
         message=f"已安装的规则包（{names}）都不适用于这份报告，没有检查；"
-        f'如果它属于其中一类，请在配置中用 pack = "<规则包名称>" 指定。',
+        f'如果它属于其中一类，请在配置中用 pack = "<规则包名称>" 或在命令行用 --pack <规则包名称> 指定。',
         start=0,
         end=0,
         basis="reportlint 内部检查：规则包在 pack.toml 的 [applies_to] 中写明适用于哪些报告",
@@ -328,6 +351,8 @@ def lint_document(doc: Document, rules: Sequence[Rule], config: Config | None = 
         if len(chosen) < len(rules):
             rules = chosen
     ctx.scanner = literal_scanner(rules)  # (before anything asks for ctx.literals)
+    ctx.rules = rules  # (identity rules weigh their findings together)
+    ctx.mask_tables(applicable)  # (a table's row labels are no headings; no cost for packs without tables)
     ctx.profiles = {id(pack): pack_profile(ctx, config, pack) for pack in applicable}
     if applicable:
         ctx.profile = ctx.profiles[id(applicable[0])]

@@ -52,7 +52,7 @@ _OUTSIDE_KINDS: dict[str, tuple[str, int, int]] = {}
 
 def load_builtin_kinds() -> None:
     """Import (and so register) the built-in check kinds."""
-    from reportlint.checks import citation, expression, outline_checks, text  # noqa: F401
+    from reportlint.checks import citation, expression, identities, outline_checks, tables, text  # noqa: F401
 
 
 def import_check_kinds(pack: Pack) -> None:

@@ -142,8 +142,12 @@ def build_parser() -> argparse.ArgumentParser:
         "不给出时，监听本机地址只接受本机地址，监听其他地址不限",
     )
 
-    schema = commands.add_parser("schema", help="输出规则文件或 pack.toml 的 JSON Schema，供编辑器校验和补全")
-    schema.add_argument("what", choices=("rule", "pack"), help="rule：规则文件；pack：pack.toml")
+    schema = commands.add_parser(
+        "schema", help="输出规则文件、pack.toml 或 tables.toml 的 JSON Schema，供编辑器校验和补全"
+    )
+    schema.add_argument(
+        "what", choices=("rule", "pack", "tables"), help="rule：规则文件；pack：pack.toml；tables：tables.toml"
+    )
     schema.add_argument("--output", "-o", type=Path, help="写入文件而不是标准输出")
     schema.add_argument(
         "--rules", action="append", type=Path, default=[], metavar="DIR", help="增加规则包目录（含其自定义检查类型）"
@@ -364,9 +368,11 @@ def run_schema(args: argparse.Namespace) -> int:
     """The JSON Schema of rule files or of pack.toml, with the check kinds of every pack loaded
     (built-in, configured and ``--rules``: a pack's own check kinds are in it too)."""
     from reportlint.engine.schema import pack_schema, rule_file_schema
+    from reportlint.tables.schema import tables_json_schema
 
     _ruleset(args)  # (loading the packs registers their own check kinds)
-    schema = rule_file_schema() if args.what == "rule" else pack_schema()
+    schemas = {"rule": rule_file_schema, "pack": pack_schema, "tables": tables_json_schema}
+    schema = schemas[args.what]()
     _emit(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", args.output)
     return EXIT_CLEAN
 

@@ -6,7 +6,11 @@ Heading levels follow GB/T 9704—2012 7.3.3: 1 = ``一、``, 2 = ``（一）``,
 them; ``Heading.canonical`` is the form the standard asks for.
 
 CONTRACT (used by checks; keep these names stable):
-    build_outline(doc: Document) -> Outline
+    build_outline(doc: Document, masked: frozenset[int] = frozenset()) -> Outline
+
+``masked``: lines (1-based) the outline leaves out: the lines of a table found in the
+report (a row label such as "一、本年新收政府信息公开申请数量" is no heading).  Such a line is
+never a heading, a bare heading or part of the header, and is a paragraph of its own.
 
 How the outline is found (heuristics, tuned on real 2024 reports):
 
@@ -33,7 +37,7 @@ How the outline is found (heuristics, tuned on real 2024 reports):
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import Any
@@ -150,6 +154,7 @@ class Outline:
     addressee_line: int | None = None  # the 主送机关 line (市委、市政府：), not part of the body
     annex_line: int | None = None  # first line of an 附件 after the 落款 (tables): outside every section
     body_end: int = -1  # offset where the 附件 begins (the text's length if there is none)
+    masked_lines: frozenset[int] = frozenset()  # lines left out (a table's): see build_outline
 
     def sections(self) -> Iterator[Section]:
         """All sections except the root, in document order."""
@@ -413,7 +418,7 @@ def _after_title(text: str) -> bool:
     )
 
 
-def _find_header(stripped: list[str], candidates: dict[int, Heading]) -> tuple[list[int], list[int], int | None]:
+def _find_header(stripped: list[str], candidates: Container[int]) -> tuple[list[int], list[int], int | None]:
     """0-based indices of the header block (版头, title, the lines under the title), of the
     title lines within it, and of the 主送机关 line (None if there is none).
 
@@ -622,7 +627,8 @@ def outline_lines(doc: Document) -> list[str]:
     ]
 
 
-def build_outline(doc: Document) -> Outline:
+def build_outline(doc: Document, masked: frozenset[int] = frozenset()) -> Outline:
+    """The outline of ``doc``; ``masked``: lines (1-based) left out (see the module's doc)."""
     lines = outline_lines(doc)
     starts = doc.line_starts
     stripped = [line.strip() for line in lines]
@@ -633,17 +639,18 @@ def build_outline(doc: Document) -> Outline:
     prefilter = _PREFILTER.match
     for index in range(main_lines):
         line = lines[index]
-        if line[:1] in _PREFILTER_FIRST and prefilter(line):
+        if line[:1] in _PREFILTER_FIRST and prefilter(line) and not (masked and index + 1 in masked):
             heading = _heading_of_candidate(line, index + 1, starts[index])
             if heading is not None:
                 candidates[index] = heading
 
-    block, title_block, addressee = _find_header(stripped, candidates)
+    stops: Container[int] = candidates.keys() | {line - 1 for line in masked} if masked else candidates
+    block, title_block, addressee = _find_header(stripped, stops)
     header = set(block)
     if addressee is not None:
         header.add(addressee)  # no paragraph continues into or out of it
 
-    headings, paragraphs = _build_headings_and_paragraphs(doc, stripped, candidates, header, main_lines)
+    headings, paragraphs = _build_headings_and_paragraphs(doc, stripped, candidates, header, main_lines, masked)
 
     body_end = len(doc.text) if annex is None else starts[annex]
     root, sections = _build_sections(doc, headings, body_end, main_lines)
@@ -672,6 +679,7 @@ def build_outline(doc: Document) -> Outline:
         addressee_line=None if addressee is None else addressee + 1,
         annex_line=None if annex is None else annex + 1,
         body_end=body_end,
+        masked_lines=masked,
     )
 
 
@@ -709,7 +717,12 @@ def _build_sections(
 
 
 def _build_headings_and_paragraphs(
-    doc: Document, stripped: list[str], candidates: dict[int, Heading], header: set[int], main_lines: int | None = None
+    doc: Document,
+    stripped: list[str],
+    candidates: dict[int, Heading],
+    header: set[int],
+    main_lines: int | None = None,
+    masked: frozenset[int] = frozenset(),
 ) -> tuple[list[Heading], list[Paragraph]]:
     """The headings (the candidates, less bare markers that continue a sentence broken
     mid-way) and the paragraphs, in one pass: a candidate is judged by the paragraph
@@ -741,7 +754,8 @@ def _build_headings_and_paragraphs(
     for index, text in enumerate(stripped):
         if not text:
             continue
-        if index >= main_lines:  # an 附件 (tables): each line a paragraph of its own
+        if index >= main_lines or (masked and index + 1 in masked):
+            # an 附件 (tables), or a table's line: each line a paragraph of its own
             groups.append([index])
             may_continue = False
             continue
@@ -847,13 +861,14 @@ def bare_headings(doc: Document, outline: Outline) -> list[Heading]:
     (:meth:`LintContext.part_sections`).  Their level is 1 and their marker empty."""
     header = set(outline.header_lines)
     numbered = {heading.line for heading in outline.headings}
+    masked = outline.masked_lines
     lines = outline_lines(doc)
     found = []
     for paragraph in outline.paragraphs[:-1]:  # the last paragraph has nothing after it
         if len(paragraph.lines) != 1:
             continue
         line = paragraph.lines[0]
-        if line in header or line in numbered:
+        if line in header or line in numbered or (masked and line in masked):
             continue
         text = lines[line - 1]
         title = text.strip()

@@ -23,7 +23,7 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from reportlint.app.dashboard import CATEGORY_LABELS, Dashboard, ReportRow
+from reportlint.app.dashboard import CATEGORY_LABELS, Dashboard, ReportRow, TableColumn
 from reportlint.app.rule_examples import example_message
 from reportlint.core.diagnostics import Severity
 from reportlint.output.webpage import json_for_script, web_asset
@@ -33,7 +33,7 @@ __all__ = ["CHART_TOP", "render_csv", "render_html"]
 
 SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO, Severity.HINT)
 SEVERITY_LETTER = {Severity.ERROR: "e", Severity.WARNING: "w", Severity.INFO: "i", Severity.HINT: "h"}
-PRESENT, MISSING = "有", "缺失"
+PRESENT, MISSING, NOT_APPLICABLE = "有", "缺失", "—"
 CHART_TOP = 15
 
 
@@ -151,8 +151,24 @@ def _severity_key(counts: Counter[Severity]) -> int:
     return sum(counts[s] * 1000 ** (int(s) - 1) for s in SEVERITY_ORDER)
 
 
+def _table_cell(row: ReportRow, column: TableColumn) -> str:
+    """A report's cell of a table column: the table found or missing, or the number of
+    arithmetic findings; "—" when the column's pack did not check the report."""
+    value = row.tables.get(column.key)
+    if value is None:
+        return f'<td class="na" data-v="-1" title="不适用">{NOT_APPLICABLE}</td>'
+    if column.arithmetic:
+        count = int(value)
+        if not count:
+            return '<td data-v="0" class="zero">0</td>'
+        return f'<td class="part missing" data-v="{count}" title="{_e(column.label)}">{count}</td>'
+    if value:
+        return f'<td class="part present" data-v="1" title="{_e(column.label)}">{PRESENT}</td>'
+    return f'<td class="part missing" data-v="0" title="{_e(column.label)}">{MISSING}</td>'
+
+
 def _matrix(dashboard: Dashboard) -> str:
-    columns, categories = dashboard.columns, dashboard.categories
+    columns, categories, tables = dashboard.columns, dashboard.categories, dashboard.table_columns
     head = [
         '<th data-type="text" rowspan="2"><button type="button">报告</button></th>',
         '<th data-type="num" rowspan="2"><button type="button">问题</button></th>',
@@ -163,6 +179,8 @@ def _matrix(dashboard: Dashboard) -> str:
     ]
     if columns:
         head.append(f'<th class="group-part" colspan="{len(columns)}">必备部分</th>')
+    if tables:
+        head.append(f'<th class="group-part" colspan="{len(tables)}">表格</th>')
     if categories:
         head.append(f'<th class="group-cat" colspan="{len(categories)}">规则类别</th>')
     # The second header row's cells sit under the first row's groups: data-col gives each
@@ -173,6 +191,12 @@ def _matrix(dashboard: Dashboard) -> str:
         f'title="{_e(c.label)}"><button type="button">{_e(c.short)}</button></th>'
         for i, c in enumerate(columns)
     ]
+    sub += [
+        f'<th data-type="num" class="group-part" data-table="{_e(c.key)}" data-col="{first + len(columns) + i}" '
+        f'title="{_e(c.label)}"><button type="button">{_e(c.short)}</button></th>'
+        for i, c in enumerate(tables)
+    ]
+    first += len(tables)
     sub += [
         f'<th data-type="num" class="group-cat" data-category="{_e(cat)}" data-col="{first + len(columns) + i}" '
         f'title="{_e(cat)}"><button type="button">{_e(CATEGORY_LABELS.get(cat, cat))}</button></th>'
@@ -188,7 +212,8 @@ def _matrix(dashboard: Dashboard) -> str:
                 f'<td class="report" data-v="{_e(row.path)}"><a href="#r-{index}">{_e(row.path)}</a>'
                 f'<div class="error-text">无法读取：{_e(row.error)}</div></td>'
             ]
-            cells += ['<td data-v="-1">—</td>'] * (1 + len(SEVERITY_ORDER) + len(columns) + len(categories))
+            width = 1 + len(SEVERITY_ORDER) + len(columns) + len(tables) + len(categories)
+            cells += ['<td data-v="-1">—</td>'] * width
         else:
             counts = row.counts()
             missing = row.missing(columns)
@@ -207,10 +232,13 @@ def _matrix(dashboard: Dashboard) -> str:
             ]
             for column in columns:
                 heading = row.parts.get(column.key)
-                if heading is None:
+                if column.key not in row.parts:  # (a pack that did not check this report)
+                    cells.append(f'<td class="na" data-v="-1" title="不适用">{NOT_APPLICABLE}</td>')
+                elif heading is None:
                     cells.append(f'<td class="part missing" data-v="0" title="{_e(column.label)}">{MISSING}</td>')
                 else:
                     cells.append(f'<td class="part present" data-v="1" title="{_e(heading)}">{PRESENT}</td>')
+            cells += [_table_cell(row, column) for column in tables]
             for category in categories:
                 found = row.counts(category)
                 if found:
@@ -360,9 +388,24 @@ def _csv_cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
+def _part_text(row: ReportRow, key: str) -> str:
+    if key not in row.parts:
+        return NOT_APPLICABLE
+    return MISSING if row.parts[key] is None else PRESENT
+
+
+def _table_text(row: ReportRow, column: TableColumn) -> str | int:
+    value = row.tables.get(column.key)
+    if value is None:
+        return NOT_APPLICABLE
+    if column.arithmetic:
+        return int(value)
+    return PRESENT if value else MISSING
+
+
 def render_csv(dashboard: Dashboard) -> str:
     """The matrix as CSV (CRLF line ends); write it as UTF-8 with BOM so Excel reads it."""
-    columns, categories = dashboard.columns, dashboard.categories
+    columns, categories, tables = dashboard.columns, dashboard.categories, dashboard.table_columns
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(
@@ -373,6 +416,7 @@ def render_csv(dashboard: Dashboard) -> str:
             "问题总数",
             *[s.chinese for s in SEVERITY_ORDER],
             *[c.label for c in columns],
+            *[c.label if c.arithmetic else f"表格：{c.label}" for c in tables],
             *[CATEGORY_LABELS.get(cat, cat) for cat in categories],
             "问题代码",
         ]
@@ -381,7 +425,7 @@ def render_csv(dashboard: Dashboard) -> str:
         if row.document is None:
             writer.writerow(
                 [_csv_cell(row.path), "", _csv_cell(f"无法读取：{row.error}")]
-                + [""] * (1 + len(SEVERITY_ORDER) + len(columns) + len(categories) + 1)
+                + [""] * (1 + len(SEVERITY_ORDER) + len(columns) + len(tables) + len(categories) + 1)
             )
             continue
         counts = row.counts()
@@ -393,7 +437,8 @@ def render_csv(dashboard: Dashboard) -> str:
                 "正常",
                 len(row.diagnostics),
                 *[counts[s] for s in SEVERITY_ORDER],
-                *[MISSING if row.parts.get(c.key) is None else PRESENT for c in columns],
+                *[_part_text(row, c.key) for c in columns],
+                *[_table_text(row, c) for c in tables],
                 *[sum(row.counts(cat).values()) for cat in categories],
                 " ".join(f"{code}×{n}" for code, n in sorted(codes.items())),
             ]

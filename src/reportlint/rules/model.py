@@ -2,10 +2,12 @@
 
 A pack is a directory ``rules/<pack>/`` holding one rule per ``*.toml`` file
 (``FZ101-title-missing-organ.toml``), an optional ``pack.toml`` with pack-wide
-settings, and data files the rules refer to (``data/*.tsv``).  pack.toml is the pack's
-profile: which reports it applies to (``[applies_to]``), its report kinds and how to
-infer them (``[report_kinds]``), the deadline of each (``[profiles.<kind>]``), the named
-parts of a report (``[parts.<name>]``), year tables, basis texts, extra dictionary words.
+settings, an optional ``tables.toml`` declaring the tables its reports hold
+(:mod:`reportlint.tables.schema`), and data files the rules refer to (``data/*.tsv``).
+pack.toml is the pack's profile: which reports it applies to (``[applies_to]``), its
+report kinds and how to infer them (``[report_kinds]``), the deadline of each
+(``[profiles.<kind>]``), the named parts of a report (``[parts.<name>]``), year tables,
+basis texts, extra dictionary words.
 Every mistake in a rule file is reported as ``path:line: message`` through
 :class:`RuleError`.  The checks are compiled by the engine's loader
 (:mod:`reportlint.engine.loader`), the one place rules meet checks.
@@ -25,6 +27,8 @@ import regex
 
 from reportlint.core.diagnostics import Severity
 from reportlint.support.rxcache import LazyPattern
+from reportlint.tables.model import TableSchema
+from reportlint.tables.schema import TableSchemaError, load_tables
 
 CATEGORY_NAMES = (  # in the order the docs list them
     "structure",
@@ -35,6 +39,8 @@ CATEGORY_NAMES = (  # in the order the docs list them
     "numbering",
     "dates",
     "evidence",
+    "tables",  # a table's presence, shape and arithmetic (the table check kinds)
+    "consistency",  # figures in the prose against the tables
 )
 CATEGORIES = frozenset(CATEGORY_NAMES)
 # Their Chinese names, as `reportlint rules` and the dashboard show them (with the
@@ -48,6 +54,8 @@ CATEGORY_TITLES = {
     "numbering": "序号",
     "dates": "日期",
     "evidence": "实证",
+    "tables": "表格",
+    "consistency": "表文一致",
     "duplicate": "跨报告雷同",
     "internal": "内部",
 }
@@ -545,6 +553,8 @@ class Pack:
     report_kinds: tuple[str, ...] = ()
     default_report_kind: str | None = None
     kind_inference: tuple[KindInference, ...] = ()
+    # tables.toml beside pack.toml: the tables its reports hold (reportlint.tables); () if none
+    tables: tuple[TableSchema, ...] = ()
     _sources: dict[Path, str] = field(default_factory=dict, repr=False)
 
     def key_line(self, path: Path, key: str) -> int:
@@ -613,19 +623,22 @@ class Applicability:
     def signal_patterns(self) -> tuple[LazyPattern, ...]:
         return tuple(LazyPattern(signal) for signal in self.signals)
 
-    def applies(self, title: str, text: str, timeout: float | None = None) -> bool:
+    def title_matches(self, title: str, timeout: float | None = None) -> bool:
         pattern = self.title_pattern
-        if title and pattern is not None and pattern.search(title, timeout=timeout):
-            return True
-        if not self.signals:
-            return False
+        return bool(title and pattern is not None and pattern.search(title, timeout=timeout))
+
+    def applies(self, title: str, text: str, timeout: float | None = None) -> bool:
+        return self.title_matches(title, timeout) or self.signal_count(text, timeout) >= self.min_signals
+
+    def signal_count(self, text: str, timeout: float | None = None) -> int:
+        """How many of the signals the text holds (counting stops at ``min_signals``)."""
         found = 0
         for signal in self.signal_patterns:
             if signal.search(text, timeout=timeout):
                 found += 1
                 if found >= self.min_signals:
-                    return True
-        return False
+                    break
+        return found
 
 
 @dataclass(frozen=True)
@@ -986,7 +999,23 @@ def open_pack(directory: Path | str) -> Pack:
     check_directory(directory)
     pack = Pack(name=directory.name, directory=directory)
     _load_pack_settings(directory, pack)
+    _load_tables(directory, pack)
     return pack
+
+
+# The files of a pack folder that are not rules.
+PACK_FILES = ("pack.toml", "tables.toml")
+
+
+def _load_tables(directory: Path, pack: Pack) -> None:
+    """The pack's tables.toml, when it has one (its mistakes as RuleError, path:line)."""
+    path = directory / "tables.toml"
+    if not path.exists():
+        return
+    try:
+        pack.tables = load_tables(path)
+    except TableSchemaError as exc:
+        raise RuleError(exc.path, exc.line, exc.problem) from None
 
 
 def read_rules(pack: Pack) -> Iterator[Rule]:
@@ -995,7 +1024,7 @@ def read_rules(pack: Pack) -> Iterator[Rule]:
     the first mistake in file order is the one reported)."""
     seen: dict[str, Path] = {}
     for path in sorted(pack.directory.glob("*.toml")):
-        if path.name == "pack.toml":
+        if path.name in PACK_FILES:
             continue
         data, source = _read_toml(path)
         pack._sources[path] = source
@@ -1036,7 +1065,7 @@ def check_directory(directory: Path) -> None:
 def discover_packs(root: Path) -> list[Path]:
     """Pack directories under ``root``: ``root`` itself if it holds rules, else its subdirectories."""
     try:
-        if any(p.name != "pack.toml" for p in root.glob("*.toml")):
+        if any(p.name not in PACK_FILES for p in root.glob("*.toml")):
             return [root]
         return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
     except OSError as exc:

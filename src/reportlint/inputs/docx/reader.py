@@ -25,11 +25,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from reportlint.core.document import Document
+from reportlint.core.document import Document, Grid, GridCell
 from reportlint.core.errors import MISSING_DEPENDENCY, InputError
 from reportlint.zh.numerals import to_chinese
 
-__all__ = ["MAX_ENTRIES", "MAX_RATIO", "MAX_UNCOMPRESSED", "check_archive", "docx_lines", "read_docx"]
+__all__ = ["MAX_ENTRIES", "MAX_RATIO", "MAX_UNCOMPRESSED", "check_archive", "docx_content", "docx_lines", "read_docx"]
 
 # Limits on the zip directory, checked before any part is decompressed.  A real
 # report has a few dozen entries, a few MB of XML and images, and XML parts that
@@ -518,10 +518,22 @@ def _label(prefix: str, text: str) -> str:
     return f"{prefix}“{words}”"
 
 
+@dataclass
+class _GridDraft:
+    """A Word table being read: its cells as (row, column, rowspan, colspan, first line,
+    line after) in line numbers of the text being built (0-based)."""
+
+    rows: int = 0
+    columns: int = 0
+    cells: list[list[int]] = field(default_factory=list)
+
+
 class _Extractor:
     def __init__(self, numbering: Numbering) -> None:
         self.numbering = numbering
         self.tables = 0
+        self.count = 0  # lines yielded so far
+        self.grids: list[_GridDraft] = []
 
     def blocks(self, container: Any, cell: str = "") -> Iterator[_Line]:
         for child in container.iterchildren():
@@ -529,6 +541,7 @@ class _Extractor:
             if tag == P:
                 text = self.numbering.marker(child) + paragraph_text(child)
                 for part in text.split("\n"):
+                    self.count += 1
                     yield _Line(part, _label(cell, part))
             elif tag == TBL:
                 yield from self.table(child)
@@ -538,17 +551,36 @@ class _Extractor:
     def table(self, tbl: Any) -> Iterator[_Line]:
         self.tables += 1
         number = self.tables
+        grid = _GridDraft(columns=len(tbl.findall(f"{_w('tblGrid')}/{_w('gridCol')}")))
+        self.grids.append(grid)
+        merging: dict[int, list[int]] = {}  # grid column -> the cell a vertical merge continues
         for row_index, row in enumerate(_children(tbl, TR), start=1):
+            grid.rows = row_index
             column = 1
+            # Grid columns a row leaves out before its first cell (w:gridBefore).
+            before = max(_int(row.find(_w("trPr")), "gridBefore", 0) or 0, 0)
             for tc in _children(row, TC):
                 tc_pr = tc.find(_w("tcPr"))
                 span = _int(tc_pr, "gridSpan", 1) or 1
                 merge = tc_pr.find(_w("vMerge")) if tc_pr is not None else None
                 # A vertically merged cell continues the one above: its text was already read.
                 continues = merge is not None and merge.get(VAL, "continue") != "restart"
-                if not continues:
+                place = before + column  # (1-based)
+                if continues:
+                    above = merging.get(place)
+                    if above is not None:
+                        above[2] = row_index - above[0]
+                else:
+                    first = self.count
                     yield from self.blocks(tc, f"表{number}第{row_index}行第{column}列")
+                    cell = [row_index - 1, place - 1, 1, max(span, 1), first, self.count]
+                    grid.cells.append(cell)
+                    if merge is not None:
+                        merging[place] = cell
+                    else:
+                        merging.pop(place, None)
                 column += max(span, 1)
+            grid.columns = max(grid.columns, before + column - 1)
 
 
 def _children(element: Any, tag: str) -> Iterator[Any]:
@@ -576,13 +608,38 @@ def _declares_doctype(element: Any) -> bool:
 
 def docx_lines(word: Any, path: str = "<docx>") -> list[_Line]:
     """The lines of an opened python-docx Document, with their labels."""
+    return docx_content(word, path)[0]
+
+
+def docx_content(word: Any, path: str = "<docx>") -> tuple[list[_Line], list[_GridDraft]]:
+    """The lines of an opened python-docx Document, with their labels, and its tables."""
     part = word.part
     body = word.element.body
     numbering = _related_element(part, RT_NUMBERING)
     styles = _related_element(part, RT_STYLES)
     if any(_declares_doctype(e) for e in (word.element, numbering, styles)):
         raise InputError(path, PROBLEM_DOCTYPE, "xml-doctype")
-    return list(_Extractor(Numbering(numbering, styles)).blocks(body))
+    extractor = _Extractor(Numbering(numbering, styles))
+    lines = list(extractor.blocks(body))
+    return lines, extractor.grids
+
+
+def _grids(lines: list[_Line], drafts: list[_GridDraft]) -> tuple[Grid, ...]:
+    """The tables as grids with offsets into the text of ``lines`` (one line each, joined by
+    newlines): a cell runs from its first line's start to its last line's end."""
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line.text) + 1)
+    out = []
+    for draft in drafts:
+        cells = []
+        for row, column, rowspan, colspan, first, after in draft.cells:
+            start = starts[first]
+            end = starts[after] - 1 if after > first else start
+            cells.append(GridCell(row, column, start, end, rowspan, colspan))
+        if cells:
+            out.append(Grid(cells[0].start, max(c.end for c in cells), draft.rows, draft.columns, tuple(cells)))
+    return tuple(out)
 
 
 def read_docx(data: bytes, path: str) -> Document:
@@ -601,7 +658,7 @@ def read_docx(data: bytes, path: str) -> Document:
     except Exception:
         raise InputError(path, PROBLEM_CORRUPT, "corrupt") from None
     try:
-        lines = docx_lines(word, path)
+        lines, drafts = docx_content(word, path)
     except InputError:
         raise
     except Exception:
@@ -610,4 +667,7 @@ def read_docx(data: bytes, path: str) -> Document:
         raise InputError(path, PROBLEM_NO_TEXT, "empty")
     text = "\n".join(line.text for line in lines) + "\n"
     labels = {number: line.label for number, line in enumerate(lines, start=1) if line.label}
-    return Document(path=path, text=text, encoding="utf-8", line_labels=labels, source_format="docx")
+    grids = _grids(lines, drafts)
+    return Document(
+        path=path, text=text, encoding="utf-8", line_labels=labels, source_format="docx", grids=grids
+    )
