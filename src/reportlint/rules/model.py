@@ -28,7 +28,6 @@ import regex
 from reportlint.core.diagnostics import Severity
 from reportlint.support.rxcache import LazyPattern
 from reportlint.tables.model import TableSchema
-from reportlint.tables.schema import TableSchemaError, load_tables
 
 CATEGORY_NAMES = (  # in the order the docs list them
     "structure",
@@ -555,15 +554,33 @@ class Pack:
     kind_inference: tuple[KindInference, ...] = ()
     # tables.toml beside pack.toml: the tables its reports hold (reportlint.tables); () if none
     tables: tuple[TableSchema, ...] = ()
+    # The text of its files as loaded, for the line of a key in an error message.  Not kept
+    # in the rule cache (half its size: loading it cost every cold start): read again from
+    # disk on the rare later question (an example's line in a test).
     _sources: dict[Path, str] = field(default_factory=dict, repr=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_sources"] = {}
+        return state
+
+    def _source(self, path: Path) -> str:
+        source = self._sources.get(path)
+        if source is None:
+            try:
+                source = path.read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                source = ""
+            self._sources[path] = source
+        return source
 
     def key_line(self, path: Path, key: str) -> int:
         """Line of ``key`` (dotted, e.g. ``check.pattern``) in ``path``; 1 if not found."""
-        return find_key_line(self._sources.get(path, ""), key)
+        return find_key_line(self._source(path), key)
 
     def locate(self, path: Path, keys: tuple[Any, ...]) -> int:
         """Line of a key path in one of the pack's files (an example: its [[bad]] table)."""
-        source = self._sources.get(path, "")
+        source = self._source(path)
         if len(keys) >= 2 and keys[0] in ("bad", "good", "todo") and isinstance(keys[1], int):
             key = keys[2] if len(keys) > 2 and isinstance(keys[2], str) else None
             return _example_line(source, keys[0], keys[1], key)
@@ -1012,6 +1029,8 @@ def _load_tables(directory: Path, pack: Pack) -> None:
     path = directory / "tables.toml"
     if not path.exists():
         return
+    from reportlint.tables.schema import TableSchemaError, load_tables  # (only packs with tables)
+
     try:
         pack.tables = load_tables(path)
     except TableSchemaError as exc:
