@@ -41,18 +41,15 @@ from typing import Any
 
 import regex
 
-from reportlint.core.diagnostics import Diagnostic, Severity
+from reportlint.core.diagnostics import Diagnostic
 from reportlint.core.document import Document
 from reportlint.core.errors import InputError
-from reportlint.core.internal import DUPLICATE, DUPLICATE_BASIS
+from reportlint.core.internal import DUPLICATE, DUPLICATE_BASIS, INTERNAL_CODES
 from reportlint.support.pool import default_jobs, process_pool
 from reportlint.zh.segmentation import default_tokenizer
 
 __all__ = [
     "BASIS",
-    "CATEGORY",
-    "CODE",
-    "NAME",
     "DuplicateOptions",
     "find_duplicates",
     "find_duplicates_with",
@@ -60,9 +57,6 @@ __all__ = [
     "options_from_config",
 ]
 
-CODE = DUPLICATE
-NAME = "cross-report-duplicate"
-CATEGORY = "duplicate"
 BASIS = DUPLICATE_BASIS
 
 DEFAULT_THRESHOLD = 0.8
@@ -663,16 +657,12 @@ def _diagnostic(doc: Document, group: list[_Match], documents: Sequence[Document
     )
     if others > 1:
         message += f"；另有 {others - 1} 份报告也有相似段落"
-    return Diagnostic(
-        code=CODE,
-        name=NAME,
-        category=CATEGORY,
-        severity=Severity.INFO,
-        message=message,
-        start=min(m.start for m in group),
-        end=max(m.end for m in group),
-        basis=BASIS,
-        path=doc.path,
+    return INTERNAL_CODES[DUPLICATE].diagnostic(
+        doc.path,
+        min(m.start for m in group),
+        max(m.end for m in group),
+        message,
+        BASIS,
         data={
             "other_path": other.path,
             "other_line": str(other_line),

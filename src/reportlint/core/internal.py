@@ -6,6 +6,9 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
+
+from reportlint.core.diagnostics import Diagnostic, Severity
 
 
 @dataclass(frozen=True)
@@ -16,6 +19,21 @@ class InternalCode:
     category: str
     severity: str
     explanation: str  # the body of `reportlint explain`
+
+    def diagnostic(self, path: str, start: int, end: int, message: str, basis: str, **data: Any) -> Diagnostic:
+        """A finding of this code: its name, category and severity from this table."""
+        return Diagnostic(
+            code=self.code,
+            name=self.name,
+            category=self.category,
+            severity=Severity.parse(self.severity),
+            message=message,
+            start=start,
+            end=end,
+            basis=basis,
+            path=path,
+            **data,
+        )
 
 
 TIMEOUT = "RL001"

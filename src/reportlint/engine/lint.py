@@ -267,19 +267,14 @@ def _claims(pack: Pack, title: str) -> bool:
 def _no_pack_diagnostic(doc: Document, packs: Sequence[Pack]) -> Diagnostic:
     """RL005: no installed pack applies to the report (one finding, instead of a pack's
     flood of missing parts)."""
-    item = INTERNAL_CODES[NO_PACK]
     names = "、".join(pack.name for pack in packs)
-    return Diagnostic(
-        code=NO_PACK,
-        name=item.name,
-        category=item.category,
-        severity=Severity.parse(item.severity),
-        message=f"已安装的规则包（{names}）都不适用于这份报告，没有检查；"
+    return INTERNAL_CODES[NO_PACK].diagnostic(
+        doc.path,
+        0,
+        0,
+        f"已安装的规则包（{names}）都不适用于这份报告，没有检查；"
         f'如果它属于其中一类，请在配置中用 pack = "<规则包名称>" 或在命令行用 --pack <规则包名称> 指定。',
-        start=0,
-        end=0,
-        basis="reportlint 内部检查：规则包在 pack.toml 的 [applies_to] 中写明适用于哪些报告",
-        path=doc.path,
+        "reportlint 内部检查：规则包在 pack.toml 的 [applies_to] 中写明适用于哪些报告",
     )
 
 
@@ -288,16 +283,8 @@ def _timeout_diagnostic(rule: Rule, doc: Document, error: TimeoutError | None = 
         where = f"{rule.pack.directory.name}/pack.toml 中各部分（[parts.*]）的 aliases、strong 正则表达式"
     else:
         where = f"{rule.path.name} 中的正则表达式"
-    return Diagnostic(
-        code=TIMEOUT,
-        name="rule-timeout",
-        category="internal",
-        severity=Severity.ERROR,
-        message=f"规则 {rule.code} 的匹配超时，已跳过该规则；请检查 {where}。",
-        start=0,
-        end=0,
-        basis="reportlint 内部检查",
-        path=doc.path,
+    return INTERNAL_CODES[TIMEOUT].diagnostic(
+        doc.path, 0, 0, f"规则 {rule.code} 的匹配超时，已跳过该规则；请检查 {where}。", "reportlint 内部检查"
     )
 
 
@@ -305,17 +292,13 @@ def _undecodable_diagnostics(doc: Document) -> list[Diagnostic]:
     """RL004 at each spot of a text file that did not decode (reading.decode_report)."""
     item = INTERNAL_CODES[UNDECODABLE]
     return [
-        Diagnostic(
-            code=UNDECODABLE,
-            name=item.name,
-            category=item.category,
-            severity=Severity.parse(item.severity),
-            message=f"此处有无法解码的字节 {raw.hex(' ').upper()}（文件按 {doc.encoding.upper()} 读取），"
+        item.diagnostic(
+            doc.path,
+            offset,
+            offset + 1,
+            f"此处有无法解码的字节 {raw.hex(' ').upper()}（文件按 {doc.encoding.upper()} 读取），"
             "已用 � 代替，其余文字照常检查；请对照原稿重新输入这里的文字。",
-            start=offset,
-            end=offset + 1,
-            basis="reportlint 读取检查：文件中少数几处字节损坏",
-            path=doc.path,
+            "reportlint 读取检查：文件中少数几处字节损坏",
         )
         for offset, raw in doc.undecodable
     ]

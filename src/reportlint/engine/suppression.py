@@ -19,9 +19,15 @@ from dataclasses import dataclass, field
 
 import regex
 
-from reportlint.core.diagnostics import Diagnostic, Severity
+from reportlint.core.diagnostics import Diagnostic
 from reportlint.core.document import Document
-from reportlint.core.internal import UNKNOWN_SUPPRESSION, UNUSED_SUPPRESSION, UnknownCodeError, check_selector
+from reportlint.core.internal import (
+    INTERNAL_CODES,
+    UNKNOWN_SUPPRESSION,
+    UNUSED_SUPPRESSION,
+    UnknownCodeError,
+    check_selector,
+)
 
 SUPPRESSIBLE_SUFFIXES = (".md", ".markdown")
 UNUSED_CODE = UNUSED_SUPPRESSION
@@ -124,16 +130,12 @@ def _unknown(doc: Document, suppressions: Sequence[_Suppression], all_codes: Col
                 check_selector(code, all_codes)
             except UnknownCodeError as exc:
                 found.append(
-                    Diagnostic(
-                        code=UNKNOWN_SUPPRESSION,
-                        name="unknown-code-in-suppression",
-                        category="internal",
-                        severity=Severity.WARNING,
-                        message=f"抑制注释中{exc}（这条注释因此不起作用）",
-                        start=suppression.start,
-                        end=suppression.end,
-                        basis="reportlint 抑制注释：写明要关闭的规则代码",
-                        path=doc.path,
+                    INTERNAL_CODES[UNKNOWN_SUPPRESSION].diagnostic(
+                        doc.path,
+                        suppression.start,
+                        suppression.end,
+                        f"抑制注释中{exc}（这条注释因此不起作用）",
+                        "reportlint 抑制注释：写明要关闭的规则代码",
                     )
                 )
     return found
@@ -153,16 +155,12 @@ def _unused(doc: Document, suppressions: Sequence[_Suppression], known_codes: Co
             idle = [] if suppression.used else ["全部规则"]
         if idle:
             unused.append(
-                Diagnostic(
-                    code=UNUSED_CODE,
-                    name="unused-suppression",
-                    category="internal",
-                    severity=Severity.INFO,
-                    message=f"抑制注释没有抑制任何问题（{'、'.join(idle)}），可以删除。",
-                    start=suppression.start,
-                    end=suppression.end,
-                    basis="reportlint 抑制注释：只在确有需要的地方关闭规则",
-                    path=doc.path,
+                INTERNAL_CODES[UNUSED_CODE].diagnostic(
+                    doc.path,
+                    suppression.start,
+                    suppression.end,
+                    f"抑制注释没有抑制任何问题（{'、'.join(idle)}），可以删除。",
+                    "reportlint 抑制注释：只在确有需要的地方关闭规则",
                 )
             )
     return unused
