@@ -14,12 +14,12 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import math
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from hypothesis import strategies as st
+from toml_text import Raw, toml_key, toml_value
 
 from reportlint.engine.config import DUPLICATE_FIELDS, FIELDS, PROFILE_FIELDS, find_config
 from reportlint.frontends.cli import main
@@ -77,65 +77,22 @@ def snapshot(root: Path) -> dict[str, bytes]:
 # -- TOML text ----------------------------------------------------------------------------
 
 
-class Raw(str):
-    """TOML written as is (``inf``, ``nan``, a date, a deep nesting)."""
-
-
-def _string(value: str) -> str:
-    out = []
-    for ch in value:
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif (ord(ch) < 0x20 and ch != "\t") or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04X}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
-
-
-def _key(key: str) -> str:
-    return key if key and all(c.isascii() and (c.isalnum() or c in "-_") for c in key) else _string(key)
-
-
-def toml_value(value: Any) -> str:
-    if isinstance(value, Raw):
-        return str(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "nan"
-        if math.isinf(value):
-            return "inf" if value > 0 else "-inf"
-        text = repr(value)
-        return text if any(c in text for c in ".en") else text + ".0"
-    if isinstance(value, str):
-        return _string(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{ " + ", ".join(f"{_key(k)} = {toml_value(v)}" for k, v in value.items()) + " }"
-    raise TypeError(type(value))
 
 
 def toml_document(entries: list[tuple[str, Any, str]], prefix: tuple[str, ...]) -> str:
     """Settings as TOML: a table value as an inline table, a ``[section]`` or dotted keys."""
     top: list[str] = []
     sections: list[str] = []
-    base = ".".join(_key(p) for p in prefix)
+    base = ".".join(toml_key(p) for p in prefix)
     for key, value, style in entries:
         if isinstance(value, dict) and style == "section":
-            header = f"{base}.{_key(key)}" if base else _key(key)
-            body = "".join(f"{_key(k)} = {toml_value(v)}\n" for k, v in value.items())
+            header = f"{base}.{toml_key(key)}" if base else toml_key(key)
+            body = "".join(f"{toml_key(k)} = {toml_value(v)}\n" for k, v in value.items())
             sections.append(f"\n[{header}]\n{body}")
         elif isinstance(value, dict) and style == "dotted" and value:
-            top.extend(f"{_key(key)}.{_key(k)} = {toml_value(v)}\n" for k, v in value.items())
+            top.extend(f"{toml_key(key)}.{toml_key(k)} = {toml_value(v)}\n" for k, v in value.items())
         else:
-            top.append(f"{_key(key)} = {toml_value(value)}\n")
+            top.append(f"{toml_key(key)} = {toml_value(value)}\n")
     head = f"[{base}]\n" if base else ""
     return head + "".join(top) + "".join(sections)
 

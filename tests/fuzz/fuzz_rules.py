@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import math
 import os
 import tempfile
 import threading
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from hypothesis import strategies as st
+from toml_text import Raw, toml_key, toml_value
 
 from reportlint.checks.base import KINDS
 from reportlint.engine.loader import load_builtin_kinds
@@ -60,49 +60,6 @@ REPORT = (
 # -- TOML text ----------------------------------------------------------------------------
 
 
-class Raw(str):
-    """TOML written as is (nan, a date)."""
-
-
-def _string(value: str) -> str:
-    out = []
-    for ch in value:
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif (ord(ch) < 0x20 and ch != "\t") or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04X}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
-
-
-def _key(key: str) -> str:
-    return key if key and all(c.isascii() and (c.isalnum() or c in "-_") for c in key) else _string(key)
-
-
-def toml_value(value: Any) -> str:
-    if isinstance(value, Raw):
-        return str(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "nan"
-        if math.isinf(value):
-            return "inf" if value > 0 else "-inf"
-        text = repr(value)
-        return text if any(c in text for c in ".en") else text + ".0"
-    if isinstance(value, str):
-        return _string(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{ " + ", ".join(f"{_key(k)} = {toml_value(v)}" for k, v in value.items()) + " }"
-    raise TypeError(type(value))
 
 
 def toml_document(entries: dict[str, Any], sections: frozenset[str] = frozenset()) -> str:
@@ -111,14 +68,14 @@ def toml_document(entries: dict[str, Any], sections: frozenset[str] = frozenset(
     top, tail = [], []
     for key, value in entries.items():
         if key in sections and isinstance(value, dict):
-            body = "".join(f"{_key(k)} = {toml_value(v)}\n" for k, v in value.items())
-            tail.append(f"\n[{_key(key)}]\n{body}")
+            body = "".join(f"{toml_key(k)} = {toml_value(v)}\n" for k, v in value.items())
+            tail.append(f"\n[{toml_key(key)}]\n{body}")
         elif key in sections and isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
             for item in value:
-                body = "".join(f"{_key(k)} = {toml_value(v)}\n" for k, v in item.items())
-                tail.append(f"\n[[{_key(key)}]]\n{body}")
+                body = "".join(f"{toml_key(k)} = {toml_value(v)}\n" for k, v in item.items())
+                tail.append(f"\n[[{toml_key(key)}]]\n{body}")
         else:
-            top.append(f"{_key(key)} = {toml_value(value)}\n")
+            top.append(f"{toml_key(key)} = {toml_value(value)}\n")
     return "".join(top) + "".join(tail)
 
 
@@ -132,10 +89,10 @@ def pack_toml(entries: dict[str, Any]) -> str:
             continue
         for name, table in value.items():
             if isinstance(table, dict):
-                body = "".join(f"{_key(k)} = {toml_value(v)}\n" for k, v in table.items())
-                text += f"\n[{_key(section)}.{_key(name)}]\n{body}"
+                body = "".join(f"{toml_key(k)} = {toml_value(v)}\n" for k, v in table.items())
+                text += f"\n[{toml_key(section)}.{toml_key(name)}]\n{body}"
             else:
-                text += f"\n[{_key(section)}]\n{_key(name)} = {toml_value(table)}\n"
+                text += f"\n[{toml_key(section)}]\n{toml_key(name)} = {toml_value(table)}\n"
     return text
 
 

@@ -18,6 +18,7 @@ import regex
 
 from reportlint.core.diagnostics import Severity
 from reportlint.rules.model import SEVERITIES
+from reportlint.support.toml_text import TomlError, parse_toml
 
 CONFIG_FILES = ("reportlint.toml", "pyproject.toml")
 FIELDS = {
@@ -216,12 +217,9 @@ def key_line(source: str, keys: list[str]) -> int:
 def _table(path: Path) -> tuple[dict[str, Any], str] | None:
     try:
         source = path.read_text(encoding="utf-8-sig")  # (a BOM, as Windows Notepad writes it, is fine)
-        data = tomllib.loads(source)
-    except tomllib.TOMLDecodeError as exc:
-        found = regex.search(r"line (\d+)", str(exc))
-        raise ConfigError(path, int(found.group(1)) if found else 1, f"TOML 格式错误：{exc}") from None
-    except RecursionError:
-        raise ConfigError(path, 1, "TOML 格式错误：数组或表嵌套层数过多") from None
+        data = parse_toml(source)
+    except TomlError as exc:
+        raise ConfigError(path, exc.line, exc.problem) from None
     except FileNotFoundError:
         raise ConfigError(path, 1, "配置文件不存在") from None
     except UnicodeDecodeError:

@@ -16,7 +16,6 @@ Every mistake in a rule file is reported as ``path:line: message`` through
 from __future__ import annotations
 
 import string
-import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -27,6 +26,7 @@ import regex
 
 from reportlint.core.diagnostics import Severity
 from reportlint.support.rxcache import LazyPattern
+from reportlint.support.toml_text import TomlError, parse_toml
 from reportlint.tables.model import TableSchema
 
 CATEGORY_NAMES = (  # in the order the docs list them
@@ -734,11 +734,6 @@ def locate_key(source: str, keys: Sequence[Any]) -> int:
     return 1
 
 
-def _toml_error_line(error: tomllib.TOMLDecodeError) -> int:
-    found = regex.search(r"line (\d+)", str(error))
-    return int(found.group(1)) if found else 1
-
-
 def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
     try:
         if path.exists() and not path.is_dir() and not path.is_file():
@@ -747,11 +742,9 @@ def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(path, 1, f"无法读取规则文件：{os_reason(exc)}") from None
     try:
-        return tomllib.loads(source), source
-    except tomllib.TOMLDecodeError as exc:
-        raise RuleError(path, _toml_error_line(exc), f"TOML 格式错误：{exc}") from None
-    except RecursionError:  # (tomllib reads nested arrays and tables by recursion)
-        raise RuleError(path, 1, "TOML 格式错误：数组或表嵌套过深") from None
+        return parse_toml(source), source
+    except TomlError as exc:
+        raise RuleError(path, exc.line, exc.problem) from None
 
 
 def _example_line(source: str, table: str, index: int, key: str | None = None) -> int:

@@ -9,7 +9,6 @@ not import it).  The file's shape is described in docs/writing-rules.md, "Tables
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 
 import regex
 
+from reportlint.support.toml_text import TomlError, parse_toml
 from reportlint.tables.model import AxisItem, TableSchema
 
 __all__ = ["LAYOUTS", "TableSchemaError", "load_tables", "parse_tables", "tables_json_schema"]
@@ -298,12 +298,9 @@ class _Reader:
 def parse_tables(source: str, path: Path | str = "tables.toml") -> tuple[TableSchema, ...]:
     """The schemas of a tables.toml's text, in the order the file declares them."""
     try:
-        data = tomllib.loads(source)
-    except tomllib.TOMLDecodeError as exc:
-        found = regex.search(r"line (\d+)", str(exc))
-        raise TableSchemaError(path, int(found.group(1)) if found else 1, f"TOML 格式错误：{exc}") from None
-    except RecursionError:
-        raise TableSchemaError(path, 1, "TOML 格式错误：数组或表嵌套过深") from None
+        data = parse_toml(source)
+    except TomlError as exc:
+        raise TableSchemaError(path, exc.line, exc.problem) from None
     reader = _Reader(path, source)
     for key in data:
         if key != "tables":
