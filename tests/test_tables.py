@@ -164,6 +164,18 @@ def test_a_pdf_exported_by_libreoffice_is_read_as_well_as_it_can_be() -> None:
     }
 
 
+def test_a_row_a_pdf_hides_is_uncertain_not_missing() -> None:
+    """上海 2019's PDF: rows whose labels the PDF text breaks up are not found; from PDF text
+    that is no proof the report lacks them (the .docx has them all)."""
+    pdf = tables_of(FIXTURES / "shanghai-2019.pdf")["T3-2019"]
+    docx = tables_of(FIXTURES / "shanghai-2019.docx")["T3-2019"]
+    assert not docx.missing_rows and not docx.uncertain_rows - {"R6"}
+    assert not pdf.missing_rows
+    hidden = [key for key in pdf.schema.row_keys if key not in pdf.row_labels]
+    assert hidden and set(hidden) <= pdf.uncertain_rows
+    assert all(pdf.value(key, "NP") is None for key in hidden)
+
+
 def test_cell_and_label_offsets_point_at_the_text() -> None:
     doc = read_path(RENDERINGS / "shuyang-2025-ocr.md")
     tables = {table.name: table for table in find_tables(doc, SCHEMAS)}

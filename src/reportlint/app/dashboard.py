@@ -114,7 +114,7 @@ class TableColumn:
 def table_columns(packs: Iterable[Pack]) -> list[TableColumn]:
     columns: list[TableColumn] = []
     for pack in packs:
-        schemas = getattr(pack, "tables", ())
+        schemas = pack.tables
         if not schemas:
             continue
         by_family: dict[str, list[Any]] = {}

@@ -114,7 +114,7 @@ class LintContext:
         found = self._tables.get(id(pack))
         if found is None:
             found = self._tables[id(pack)] = {}
-            schemas = getattr(pack, "tables", ())
+            schemas = pack.tables
             if schemas:
                 from reportlint.tables.extract import find_tables  # (only packs with tables need it)
 
@@ -128,7 +128,7 @@ class LintContext:
         "四、结转下年度继续办理" is no level-1 heading.  Packs without tables cost nothing."""
         lines: set[int] = set()
         for pack in packs:
-            if getattr(pack, "tables", ()):
+            if pack.tables:
                 for table in self.tables(pack).values():
                     lines.update(table.lines)
         if lines <= self.masked_lines:

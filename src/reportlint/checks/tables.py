@@ -138,10 +138,6 @@ class TableCheck(Check):
         yield Finding(start, end, self._values(table, tables=table.schema.title))
 
     def _rows(self, ctx: LintContext, table: Table) -> Iterator[Finding]:
-        if ctx.doc.source_format == "pdf":
-            # PDF text is rebuilt from glyph positions: a label wrapped round other columns'
-            # cells is not found, which is no proof that the report lacks the row.
-            return
         start, end = _first_line(ctx, table)
         for key in table.missing_rows:
             yield Finding(start, end, self._values(table, row=row_name(table.schema, key)))

@@ -687,6 +687,15 @@ class _Reader:
             for column in columns:
                 cells[(item.key, column)] = Cell(item.key, column, CellStatus.UNCERTAIN, None, "", start, end)
         first = min(row.first for row in found.values())
+        if doc.source_format == "pdf":
+            # PDF text is rebuilt from glyph positions: a label wrapped round other columns'
+            # cells is not found, which is no proof the report lacks the row.  Uncertain.
+            at = self.tokens[first].start
+            for item in schema.rows:
+                if item.key not in labels:
+                    uncertain.add(item.key)
+                    for column in self.c.row_columns[schema.rows.index(item)]:
+                        cells[(item.key, column)] = Cell(item.key, column, CellStatus.UNCERTAIN, None, "", at, at)
         last_row = max(found.values(), key=lambda row: row.after)
         end = max(last_row.values[-1].end if last_row.values else 0, self.tokens[last_row.after - 1].end)
         start = self._header_start(doc, first)

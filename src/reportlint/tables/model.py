@@ -141,7 +141,10 @@ class Table:
 
     @property
     def missing_rows(self) -> tuple[str, ...]:
-        return tuple(key for key in self.schema.row_keys if key not in self.row_labels)
+        """The rows the report lacks: not found, and not merely unreadable (uncertain)."""
+        return tuple(
+            key for key in self.schema.row_keys if key not in self.row_labels and key not in self.uncertain_rows
+        )
 
     def cell(self, row: str, column: str) -> Cell | None:
         return self.cells.get((row, column))
